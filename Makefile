@@ -1,0 +1,43 @@
+# Common commands. Every target sets up its own virtual environment on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STACK  ?= dev
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv plan test lint typecheck check schema bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## Render the plan of a stack offline: no credentials, no Pulumi CLI.
+plan: $(STAMP)
+	$(PY) -m offline.plan $(STACK) --json plan-$(STACK).json
+
+## The whole test suite.
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+check: lint typecheck test
+
+## Regenerate stacks/rootguard.schema.json from the config models.
+schema: $(STAMP)
+	$(PY) -m components.config.schema > stacks/rootguard.schema.json
+
+bench: $(STAMP)
+	$(PY) -m bench.plan_scale
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache plan-*.json

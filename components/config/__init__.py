@@ -1,0 +1,148 @@
+"""The stack-config contract: one pydantic model per `rootguard:<key>`, validated once.
+
+`load_config` turns the raw config (already parsed from YAML/JSON) into a frozen
+`RootGuardConfig`, or raises `ConfigError` with one line that names the key and says what is
+allowed. Nothing here touches Pulumi, so the audit and the offline plan share it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
+
+from .base import InvalidKey, StrictModel
+from .organization import OrganizationConfig
+
+NAMESPACE = "rootguard"
+
+
+class ConfigError(Exception):
+    """A user mistake in the stack config; the message is one line naming the key."""
+
+
+class RootGuardConfig(StrictModel):
+    """The whole stack config. Each field is one structured key, `rootguard:<alias>`."""
+
+    organization: OrganizationConfig = Field(description="The organization, OUs and accounts.")
+
+    @model_validator(mode="after")
+    def _check_references(self) -> RootGuardConfig:
+        # Rules that span sections (an OU path or account name used by another section must
+        # be declared in `organization`) live here, in one place.
+        return self
+
+
+def config_keys() -> list[str]:
+    """Every `rootguard:<key>` the contract knows, in declaration order."""
+    return [
+        f"{NAMESPACE}:{field.alias or name}" for name, field in RootGuardConfig.model_fields.items()
+    ]
+
+
+def load_config(raw: Mapping[str, Any], present_keys: Iterable[str] = ()) -> RootGuardConfig:
+    """Validate `{"organization": {...}, ...}` (keys without the namespace).
+
+    `present_keys` are every config key set on the stack (any namespace); an unknown
+    `rootguard:*` key among them is reported as a typo rather than silently ignored.
+    """
+    known = set(config_keys())
+    for key in sorted(present_keys):
+        if key.startswith(f"{NAMESPACE}:") and key not in known:
+            raise ConfigError(f"{key}: unknown config key{_suggest(key, known)}")
+    try:
+        return RootGuardConfig.model_validate(dict(raw))
+    except ValidationError as exc:
+        # A typo'd key also makes the real key "missing": report the typo, the root cause.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise ConfigError(format_error(errors[0])) from None
+
+
+def format_error(error: ErrorDetails) -> str:
+    """One line: `rootguard:<key>.<path>: <what is wrong and what is allowed>`."""
+    loc = list(error["loc"])
+    message = error["msg"]
+    kind = error["type"]
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, InvalidKey):
+        message = cause.message
+        loc.extend(_split_path(cause.path))
+    elif kind == "extra_forbidden":
+        allowed = _allowed_keys(RootGuardConfig, loc[:-1])
+        message = f"unknown key{_suggest(str(loc[-1]), allowed)}"
+    elif kind == "missing":
+        message = "is required"
+    elif kind.startswith("value_error") or kind == "assertion_error":
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    else:
+        message = f"{message[0].lower()}{message[1:]}, got {error.get('input')!r}"
+    return f"{_render_path(loc)}: {message}".replace("\n", " ")
+
+
+def _render_path(loc: list[int | str]) -> str:
+    if not loc:
+        return NAMESPACE
+    head, *rest = loc
+    path = f"{NAMESPACE}:{head}"
+    for part in rest:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _split_path(path: str) -> list[int | str]:
+    """`accounts[2].ou` -> ["accounts", 2, "ou"]."""
+    parts: list[int | str] = []
+    for segment in path.split("."):
+        name, *indexes = segment.replace("]", "").split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(index) for index in indexes)
+    return parts
+
+
+def _allowed_keys(model: type[BaseModel], loc: list[int | str]) -> list[str]:
+    """The camelCase keys allowed at `loc`, found by walking the model's annotations."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int) or not _is_model(current):
+            current = _item_type(current)
+            continue
+        field = next(
+            (f for n, f in current.model_fields.items() if (f.alias or n) == part), None
+        )
+        if field is None:
+            return []
+        current = field.annotation
+    current = _unwrap(current)
+    if not _is_model(current):
+        return []
+    return [field.alias or name for name, field in current.model_fields.items()]
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Optional[X] -> X."""
+    args = [a for a in get_args(tp) if a is not type(None)]
+    if get_origin(tp) is not None and len(args) == 1 and get_origin(tp) not in (list, dict):
+        return _unwrap(args[0])
+    return tp
+
+
+def _item_type(tp: Any) -> Any:
+    """list[X] -> X, dict[K, X] -> X."""
+    args = get_args(tp)
+    return args[-1] if args else tp
+
+
+def _suggest(key: str, allowed: Iterable[str]) -> str:
+    options = sorted(allowed)
+    close = difflib.get_close_matches(key, options, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{hint} allowed: {', '.join(options)}" if options else hint

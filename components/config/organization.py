@@ -1,0 +1,160 @@
+"""`rootguard:organization`: the organization, its OU tree and its member accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import (
+    InvalidKey,
+    AccountId,
+    AccountName,
+    Email,
+    Matching,
+    OrganizationId,
+    OuId,
+    ServicePrincipal,
+    StrictModel,
+    TagKey,
+    TagValue,
+)
+
+# AWS allows OUs nested at most five levels below the root.
+MAX_OU_DEPTH = 5
+
+# Trusted access the other components rely on: the organization trail (CloudTrail),
+# centralized root access (IAM) and member-account alternate contacts (Account Management).
+REQUIRED_SERVICE_PRINCIPALS: tuple[str, ...] = (
+    "account.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "iam.amazonaws.com",
+)
+
+# One OU path: names separated by "/", each 1-128 characters, no surrounding spaces.
+OuPath = Annotated[
+    str,
+    Matching(
+        r"[^/\s](?:[^/]*[^/\s])?(?:/[^/\s](?:[^/]*[^/\s])?)*",
+        "an OU path like Workloads/Prod: names of 1-128 characters separated by '/'",
+        max_length=5 * 129,
+    ),
+]
+
+
+def ou_parent(path: str) -> str | None:
+    """`Workloads/Prod` -> `Workloads`; a top-level OU has the root as parent (None)."""
+    head, _, _ = path.rpartition("/")
+    return head or None
+
+
+def ou_depth(path: str) -> int:
+    return path.count("/") + 1
+
+
+class OrganizationalUnit(StrictModel):
+    """An OU written as its path from the root. Give `id` to adopt an existing OU."""
+
+    path: OuPath
+    id: OuId | None = Field(default=None, description="Existing OU id: imported, never created.")
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict, max_length=50)
+
+
+class Account(StrictModel):
+    """A member account. Give `id` to adopt an existing account."""
+
+    name: AccountName
+    email: Email
+    ou: OuPath = Field(description="Path of the OU the account lives in.")
+    id: AccountId | None = Field(
+        default=None, description="Existing account id: imported, never created."
+    )
+    iam_user_access_to_billing: Literal["ALLOW", "DENY"] = Field(
+        default="DENY",
+        description="Whether IAM users and roles in the account may see billing (set at creation).",
+    )
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict, max_length=50)
+
+
+class OrganizationConfig(StrictModel):
+    """`rootguard:organization`."""
+
+    mode: Literal["adopt", "create", "import"] = Field(
+        default="adopt",
+        description=(
+            "adopt: look up the organization this stack runs in and verify its settings; "
+            "create: create a new organization; import: bring the existing organization "
+            "(`id`) under management so its trusted access and policy types are set from here."
+        ),
+    )
+    id: OrganizationId | None = Field(default=None, description="Organization id, for `import`.")
+    trusted_services: list[ServicePrincipal] = Field(
+        default_factory=list,
+        description="Service principals to trust in addition to the ones rootguard needs.",
+    )
+    organizational_units: list[OrganizationalUnit] = Field(default_factory=list)
+    accounts: list[Account] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_tree(self) -> OrganizationConfig:
+        if self.mode == "import" and self.id is None:
+            raise InvalidKey("id", "mode 'import' needs the organization id (o-...)")
+        if self.mode != "import" and self.id is not None:
+            raise InvalidKey("id", "is only allowed with mode 'import'")
+
+        seen_paths: set[str] = set()
+        for index, ou in enumerate(self.organizational_units):
+            where = f"organizationalUnits[{index}].path"
+            if ou.path in seen_paths:
+                raise InvalidKey(where, f"OU path {ou.path!r} is declared twice")
+            if ou_depth(ou.path) > MAX_OU_DEPTH:
+                raise InvalidKey(
+                    where,
+                    f"{ou.path!r} is {ou_depth(ou.path)} levels deep; "
+                    f"AWS allows at most {MAX_OU_DEPTH} below the root"
+                )
+            if any(len(part) > 128 for part in ou.path.split("/")):
+                raise InvalidKey(where, "each OU name must be 1-128 characters")
+            parent = ou_parent(ou.path)
+            if parent is not None and parent not in seen_paths:
+                raise InvalidKey(
+                    where, f"parent OU {parent!r} of {ou.path!r} must be declared before it"
+                )
+            seen_paths.add(ou.path)
+        _no_duplicates("organizationalUnits", "id", [ou.id for ou in self.organizational_units])
+
+        for index, account in enumerate(self.accounts):
+            if account.ou not in seen_paths:
+                raise InvalidKey(
+                    f"accounts[{index}].ou",
+                    f"OU {account.ou!r} is not declared in organizationalUnits",
+                )
+        _no_duplicates("accounts", "name", [a.name for a in self.accounts])
+        _no_duplicates("accounts", "email", [a.email.lower() for a in self.accounts])
+        _no_duplicates("accounts", "id", [a.id for a in self.accounts])
+        return self
+
+    @property
+    def service_principals(self) -> list[str]:
+        """Every trusted service principal, sorted so previews are stable."""
+        return sorted(set(REQUIRED_SERVICE_PRINCIPALS) | set(self.trusted_services))
+
+    @property
+    def ou_paths(self) -> frozenset[str]:
+        return frozenset(ou.path for ou in self.organizational_units)
+
+    @property
+    def account_names(self) -> frozenset[str]:
+        return frozenset(account.name for account in self.accounts)
+
+
+def _no_duplicates(section: str, key: str, values: list[str | None]) -> None:
+    seen: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if value in seen:
+            raise InvalidKey(
+                f"{section}[{index}].{key}", f"{value!r} is already used by {section}[{seen[value]}]"
+            )
+        seen[value] = index

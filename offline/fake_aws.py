@@ -1,0 +1,151 @@
+"""A fake AWS behind Pulumi's mocks: deterministic ids and ARNs, and the invokes we allow.
+
+Every invoke token rootguard uses has an entry in INVOKES; any other token raises, so a new
+lookup cannot slip into the program without a test noticing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+
+ORGANIZATION_ID = "o-exampleorg1"
+ROOT_ID = "r-ex12"
+MANAGEMENT_ACCOUNT_ID = "111111111111"
+PARTITION = "aws"
+
+
+class UnknownInvoke(Exception):
+    """The program called an invoke the fake AWS does not model."""
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def fake_account_id(name: str) -> str:
+    return str(int(_digest("account", name), 16))[-12:].rjust(12, "2")
+
+
+def _organization(region: str) -> dict[str, Any]:
+    arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
+    return {
+        "id": ORGANIZATION_ID,
+        "arn": f"{arn_base}:organization/{ORGANIZATION_ID}",
+        "featureSet": "ALL",
+        "masterAccountId": MANAGEMENT_ACCOUNT_ID,
+        "masterAccountArn": f"{arn_base}:account/{ORGANIZATION_ID}/{MANAGEMENT_ACCOUNT_ID}",
+        "masterAccountEmail": "aws-management@example.com",
+        "masterAccountName": "management",
+        "awsServiceAccessPrincipals": [
+            "account.amazonaws.com",
+            "cloudtrail.amazonaws.com",
+            "iam.amazonaws.com",
+        ],
+        "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
+        "roots": [
+            {
+                "id": ROOT_ID,
+                "arn": f"{arn_base}:root/{ORGANIZATION_ID}/{ROOT_ID}",
+                "name": "Root",
+                "policyTypes": [{"status": "ENABLED", "type": "SERVICE_CONTROL_POLICY"}],
+            }
+        ],
+        "accounts": [],
+        "nonMasterAccounts": [],
+    }
+
+
+class FakeAws(Mocks):
+    """Pulumi mocks that answer like a small, healthy AWS Organization."""
+
+    def __init__(self, region: str = "us-east-1", organization: dict[str, Any] | None = None):
+        self.region = region
+        self.organization = organization or _organization(region)
+        self.invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "aws:organizations/getOrganization:getOrganization": lambda _: self.organization,
+            "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
+                "accountId": MANAGEMENT_ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/deployer",
+                "id": MANAGEMENT_ACCOUNT_ID,
+                "userId": "AROAEXAMPLE:deployer",
+            },
+            "aws:index/getPartition:getPartition": lambda _: {
+                "id": PARTITION,
+                "partition": PARTITION,
+                "dnsSuffix": "amazonaws.com",
+                "reverseDnsPrefix": "com.amazonaws",
+            },
+            "aws:index/getRegion:getRegion": lambda _: {
+                "id": self.region,
+                "name": self.region,
+                "region": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "description": self.region,
+            },
+        }
+
+    def call(self, args: MockCallArgs) -> dict[str, Any]:
+        handler = self.invokes.get(args.token)
+        if handler is None:
+            raise UnknownInvoke(f"the fake AWS does not model invoke {args.token!r}")
+        return handler(args.args)
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        computed = _COMPUTED.get(args.typ, _generic)(self, args)
+        resource_id = args.resource_id or computed.pop("id", None) or f"{args.name}-id"
+        return resource_id, {**args.inputs, **computed}
+
+
+def _generic(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    if not args.custom:
+        return {}
+    service = args.typ.split(":")[1].split("/")[0]
+    return {
+        "arn": f"arn:aws:{service}:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:{args.name}",
+    }
+
+
+def _organization_resource(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    return dict(fake.organization)
+
+
+def _organizational_unit(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    ou_id = args.resource_id or f"ou-{ROOT_ID[2:]}-{_digest('ou', args.name)[:8]}"
+    return {
+        "id": ou_id,
+        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:ou/{ORGANIZATION_ID}/{ou_id}",
+        "accounts": [],
+    }
+
+
+def _account(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    account_id = args.resource_id or fake_account_id(args.name)
+    return {
+        "id": account_id,
+        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:account/{ORGANIZATION_ID}/{account_id}",
+        "status": "ACTIVE",
+        "joinedMethod": "CREATED",
+    }
+
+
+def _policy(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    policy_id = f"p-{_digest('policy', args.name)[:8]}"
+    return {
+        "id": policy_id,
+        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:policy/{ORGANIZATION_ID}/"
+        f"service_control_policy/{policy_id}",
+    }
+
+
+# Outputs AWS computes that the program reads back, by resource type. Add an entry when a
+# component reads an output the generic ARN does not cover.
+_COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
+    "aws:organizations/organization:Organization": _organization_resource,
+    "aws:organizations/organizationalUnit:OrganizationalUnit": _organizational_unit,
+    "aws:organizations/account:Account": _account,
+    "aws:organizations/policy:Policy": _policy,
+}
