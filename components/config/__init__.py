@@ -111,9 +111,7 @@ def _allowed_keys(model: type[BaseModel], loc: list[int | str]) -> list[str]:
         if isinstance(part, int) or not _is_model(current):
             current = _item_type(current)
             continue
-        field = next(
-            (f for n, f in current.model_fields.items() if (f.alias or n) == part), None
-        )
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
         if field is None:
             return []
         current = field.annotation

@@ -111,7 +111,7 @@ class OrganizationConfig(StrictModel):
                 raise InvalidKey(
                     where,
                     f"{ou.path!r} is {ou_depth(ou.path)} levels deep; "
-                    f"AWS allows at most {MAX_OU_DEPTH} below the root"
+                    f"AWS allows at most {MAX_OU_DEPTH} below the root",
                 )
             if any(len(part) > 128 for part in ou.path.split("/")):
                 raise InvalidKey(where, "each OU name must be 1-128 characters")
@@ -155,6 +155,7 @@ def _no_duplicates(section: str, key: str, values: list[str | None]) -> None:
             continue
         if value in seen:
             raise InvalidKey(
-                f"{section}[{index}].{key}", f"{value!r} is already used by {section}[{seen[value]}]"
+                f"{section}[{index}].{key}",
+                f"{value!r} is already used by {section}[{seen[value]}]",
             )
         seen[value] = index
