@@ -89,7 +89,7 @@ class RecordingMonitor(mocks.MockMonitor):  # type: ignore[misc]
         self.recorded: list[Registration] = []
         self.component_outputs: dict[str, dict[str, Any]] = {}
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response
@@ -117,7 +117,7 @@ class RecordingMonitor(mocks.MockMonitor):  # type: ignore[misc]
         )
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = rpc.deserialize_properties(request.outputs)
         self.component_outputs[request.urn] = dict(outputs)
         return super().RegisterResourceOutputs(request)

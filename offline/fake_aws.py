@@ -124,9 +124,10 @@ def _organizational_unit(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any
 
 def _account(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
     account_id = args.resource_id or fake_account_id(args.name)
+    arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
     return {
         "id": account_id,
-        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:account/{ORGANIZATION_ID}/{account_id}",
+        "arn": f"{arn_base}:account/{ORGANIZATION_ID}/{account_id}",
         "status": "ACTIVE",
         "joinedMethod": "CREATED",
     }

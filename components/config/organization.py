@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from .base import (
-    InvalidKey,
     AccountId,
     AccountName,
     Email,
+    InvalidKey,
     Matching,
     OrganizationId,
     OuId,
