@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
 from .base import InvalidKey, StrictModel
+from .contacts import ContactsConfig, check_contact_targets
 from .organization import OrganizationConfig
 
 NAMESPACE = "rootguard"
@@ -28,11 +29,18 @@ class RootGuardConfig(StrictModel):
     """The whole stack config. Each field is one structured key, `rootguard:<alias>`."""
 
     organization: OrganizationConfig = Field(description="The organization, OUs and accounts.")
+    contacts: ContactsConfig = Field(
+        description=(
+            "Alternate contacts (SECURITY required) of every account, and the management "
+            "account's primary contact, whose phone number AWS calls to verify a root recovery."
+        )
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:
         # Rules that span sections (an OU path or account name used by another section must
         # be declared in `organization`) live here, in one place.
+        check_contact_targets(self.contacts, self.organization)
         return self
 
 
