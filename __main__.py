@@ -31,3 +31,5 @@ pulumi.export("rootId", organization.root_id)
 pulumi.export("managementAccountId", organization.management_account_id)
 pulumi.export("organizationalUnitIds", organization.ou_ids)
 pulumi.export("accountIds", organization.account_ids)
+if guard.contacts is not None:
+    pulumi.export("securityContacts", guard.contacts.security_contacts)

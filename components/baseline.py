@@ -5,13 +5,20 @@ from __future__ import annotations
 import pulumi
 
 from .config import RootGuardConfig
+from .contacts import RecoveryContacts, RecoveryContactsArgs
 from .organization import Organization, OrganizationArgs
+
+NO_CONTACTS_WARNING = (
+    "rootguard:contacts is not set: no SECURITY alternate contact is managed, so AWS may have "
+    "no one to reach about a security event or a root recovery (see README, Contacts)"
+)
 
 
 class RootGuard(pulumi.ComponentResource):
     """Composes every concern; each child is also usable on its own from other projects."""
 
     organization: Organization
+    contacts: RecoveryContacts | None
 
     def __init__(
         self, name: str, config: RootGuardConfig, opts: pulumi.ResourceOptions | None = None
@@ -23,9 +30,27 @@ class RootGuard(pulumi.ComponentResource):
             f"{name}-organization", OrganizationArgs(config.organization), child
         )
 
+        self.contacts = None
+        if config.contacts is None:
+            pulumi.log.warn(NO_CONTACTS_WARNING)
+        else:
+            members = {
+                a.name: self.organization.account_id(a.name) for a in config.organization.accounts
+            }
+            self.contacts = RecoveryContacts(
+                f"{name}-contacts",
+                RecoveryContactsArgs(config.contacts, members, self.organization.trusted_access),
+                child,
+            )
+
         self.register_outputs(
             {
                 "organizationId": self.organization.organization_id,
                 "rootId": self.organization.root_id,
+                **(
+                    {"securityContacts": self.contacts.security_contacts}
+                    if self.contacts is not None
+                    else {}
+                ),
             }
         )

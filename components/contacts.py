@@ -44,8 +44,6 @@ class RecoveryContacts(pulumi.ComponentResource):
 
     security_contacts: pulumi.Output[dict[str, str]]
     """Account (name, existing id or "management") -> its SECURITY contact's email."""
-    contact_types: pulumi.Output[dict[str, list[str]]]
-    """Account -> the alternate contact types rootguard manages on it."""
     primary_contact_managed: pulumi.Output[bool]
 
     def __init__(
@@ -63,7 +61,6 @@ class RecoveryContacts(pulumi.ComponentResource):
         targets += [_Target(i, i, i) for i in config.existing_accounts]
 
         security: dict[str, str] = {}
-        types: dict[str, list[str]] = {}
         for target in targets:
             contacts = config.contacts_for(target.override_key)
             member = target.account_id is not None
@@ -85,7 +82,6 @@ class RecoveryContacts(pulumi.ComponentResource):
                     ),
                 )
             security[target.label] = contacts["security"].email
-            types[target.label] = [kind.upper() for kind in contacts]
 
         primary = config.management_account
         if primary is not None:
@@ -108,13 +104,11 @@ class RecoveryContacts(pulumi.ComponentResource):
             )
 
         self.security_contacts = pulumi.Output.from_input(security)
-        self.contact_types = pulumi.Output.from_input(types)
         self.primary_contact_managed = pulumi.Output.from_input(primary is not None)
         self.register_outputs(
             {
-                "security_contacts": self.security_contacts,
-                "contact_types": self.contact_types,
-                "primary_contact_managed": self.primary_contact_managed,
+                "securityContacts": self.security_contacts,
+                "primaryContactManaged": self.primary_contact_managed,
             }
         )
 

@@ -97,9 +97,10 @@ def test_an_existing_account_id_can_be_overridden() -> None:
     assert config.contacts_for("123456789012")["billing"].email == "x@ex.com"
 
 
-def test_the_contacts_section_is_required() -> None:
-    with pytest.raises(ConfigError, match=r"^rootguard:contacts: is required$"):
-        load_config({"organization": ORGANIZATION})
+def test_without_the_section_no_contacts_are_managed() -> None:
+    # Optional so a new stack can start from its organization alone; the program then warns
+    # (tests/test_contacts_stacks.py) and every shipped stack sets it.
+    assert load_config({"organization": ORGANIZATION}).contacts is None
 
 
 def test_the_security_contact_is_required() -> None:
@@ -368,3 +369,8 @@ def test_every_email_we_accept_is_one_aws_accepts(email: str) -> None:
 )
 def test_our_length_limits_match_the_aws_api_model(shape: str, member: str, ours: int) -> None:
     assert _aws_shape(shape, member)["max"] == ours
+
+
+def test_an_override_key_with_brackets_is_named_whole() -> None:
+    message = error_of(contacts(overrides={"team[x]": {"operations": OPERATIONS}}))
+    assert message.startswith("rootguard:contacts.overrides.team[x]: account 'team[x]' is ")

@@ -8,6 +8,7 @@ allowed. Nothing here touches Pulumi, so the audit and the offline plan share it
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, get_args, get_origin
 
@@ -29,18 +30,21 @@ class RootGuardConfig(StrictModel):
     """The whole stack config. Each field is one structured key, `rootguard:<alias>`."""
 
     organization: OrganizationConfig = Field(description="The organization, OUs and accounts.")
-    contacts: ContactsConfig = Field(
+    contacts: ContactsConfig | None = Field(
+        default=None,
         description=(
             "Alternate contacts (SECURITY required) of every account, and the management "
-            "account's primary contact, whose phone number AWS calls to verify a root recovery."
-        )
+            "account's primary contact, whose phone number AWS calls to verify a root recovery. "
+            "Without it rootguard manages no contacts and the plan warns."
+        ),
     )
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:
         # Rules that span sections (an OU path or account name used by another section must
         # be declared in `organization`) live here, in one place.
-        check_contact_targets(self.contacts, self.organization)
+        if self.contacts is not None:
+            check_contact_targets(self.contacts, self.organization)
         return self
 
 
@@ -101,14 +105,18 @@ def _render_path(loc: list[int | str]) -> str:
 
 
 def _split_path(path: str) -> list[int | str]:
-    """`accounts[2].ou` -> ["accounts", 2, "ou"]."""
+    """`accounts[2].ou` -> ["accounts", 2, "ou"]; `overrides.team[x]` keeps the name whole."""
     parts: list[int | str] = []
     for segment in path.split("."):
-        name, *indexes = segment.replace("]", "").split("[")
+        # Only trailing [digits] are indexes: a mapping key (an account name) may hold brackets.
+        name, indexes = _INDEXES.fullmatch(segment).groups()  # type: ignore[union-attr]
         if name:
             parts.append(name)
-        parts.extend(int(index) for index in indexes)
+        parts.extend(int(index) for index in re.findall(r"\d+", indexes))
     return parts
+
+
+_INDEXES = re.compile(r"(.*?)((?:\[\d+\])*)", re.DOTALL)
 
 
 def _allowed_keys(model: type[BaseModel], loc: list[int | str]) -> list[str]:
