@@ -10,11 +10,11 @@ below such a target be declared. Pure: no Pulumi, no AWS.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .config.guardrails import GuardrailsConfig
-from .config.organization import OrganizationConfig, ou_parent
+from .config.organization import ou_parent
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,22 @@ ROOT = Target("root")
 
 
 def attachment_targets(
-    guardrails: GuardrailsConfig, organization: OrganizationConfig
+    targets: Sequence[str] | None,
+    exempt_ous: Sequence[str],
+    exempt_accounts: Sequence[str],
+    ou_paths: Sequence[str],
+    account_ous: Mapping[str, str],
 ) -> tuple[Target, ...]:
-    """Every node the policies attach to, in declaration order, each exactly once."""
-    tree = _Tree(organization)
-    exempt = {Target("ou", path) for path in guardrails.exempt_ous} | {
-        Target("account", name) for name in guardrails.exempt_accounts
+    """Every node the policies attach to, in declaration order, each exactly once.
+
+    `targets` are OU paths (None: the organization root); `ou_paths` every declared OU in
+    declaration order; `account_ous` every declared account's OU path, by account name.
+    """
+    tree = _Tree(ou_paths, account_ous)
+    exempt = {Target("ou", path) for path in exempt_ous} | {
+        Target("account", name) for name in exempt_accounts
     }
-    starts = (
-        [ROOT] if guardrails.targets is None else [Target("ou", p) for p in guardrails.targets]
-    )
+    starts = [ROOT] if targets is None else [Target("ou", path) for path in targets]
     found: list[Target] = []
     for start in starts:
         found.extend(_route(start, tree, exempt))
@@ -63,14 +69,16 @@ def _route(node: Target, tree: _Tree, exempt: set[Target]) -> list[Target]:
 class _Tree:
     """The declared OU tree with the accounts in it."""
 
-    def __init__(self, organization: OrganizationConfig) -> None:
-        self._ous = [ou.path for ou in organization.organizational_units]
-        self._account_ou = {account.name: account.ou for account in organization.accounts}
+    def __init__(self, ou_paths: Sequence[str], account_ous: Mapping[str, str]) -> None:
+        self._ous = list(ou_paths)
+        self._account_ou = dict(account_ous)
 
     def children(self, node: Target) -> list[Target]:
         parent = None if node.kind == "root" else node.key
         ous = [Target("ou", path) for path in self._ous if ou_parent(path) == parent]
-        accounts = [Target("account", name) for name, ou in self._account_ou.items() if ou == parent]
+        accounts = [
+            Target("account", name) for name, ou in self._account_ou.items() if ou == parent
+        ]
         return ous + accounts
 
     def contains(self, node: Target, other: Target) -> bool:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 
+from ..guardrail_targets import Target, attachment_targets
 from ..scp import (
     DEFAULT_MAX_POLICIES_PER_TARGET,
     DEFAULT_MAX_POLICY_CHARACTERS,
@@ -128,8 +129,20 @@ class GuardrailsConfig(StrictModel):
         """The rendered SCPs, each within the quotas (checked when the config loads)."""
         return render_policies(self.statements, self.exempt_principals, self.quotas)
 
+    def attachment_targets(self, organization: OrganizationConfig) -> tuple[Target, ...]:
+        """Where the policies attach: the targets, routed around exempt OUs and accounts."""
+        return attachment_targets(
+            self.targets,
+            self.exempt_ous,
+            self.exempt_accounts,
+            [ou.path for ou in organization.organizational_units],
+            {account.name: account.ou for account in organization.accounts},
+        )
 
-def check_guardrail_references(guardrails: GuardrailsConfig, organization: OrganizationConfig) -> None:
+
+def check_guardrail_references(
+    guardrails: GuardrailsConfig, organization: OrganizationConfig
+) -> None:
     """Targets and exemptions must name declared OUs and accounts and make sense together.
 
     Called from RootGuardConfig._check_references; paths are relative to the whole config.
@@ -140,18 +153,24 @@ def check_guardrail_references(guardrails: GuardrailsConfig, organization: Organ
     for index, path in enumerate(targets):
         where = f"guardrails.targets[{index}]"
         if path not in ous:
-            raise InvalidKey(where, f"OU {path!r} is not declared in organization.organizationalUnits")
+            raise InvalidKey(
+                where, f"OU {path!r} is not declared in organization.organizationalUnits"
+            )
         covering = [other for other in targets if other != path and _is_below(path, other)]
         if covering:
             raise InvalidKey(where, f"OU {path!r} is already covered by target {covering[0]!r}")
     for index, path in enumerate(guardrails.exempt_ous):
         where = f"guardrails.exemptOus[{index}]"
         if path not in ous:
-            raise InvalidKey(where, f"OU {path!r} is not declared in organization.organizationalUnits")
+            raise InvalidKey(
+                where, f"OU {path!r} is not declared in organization.organizationalUnits"
+            )
         if path in targets:
             raise InvalidKey(where, f"OU {path!r} is also a target; remove it from targets instead")
         if not _covered(path, guardrails.targets):
-            raise InvalidKey(where, f"OU {path!r} is not below any target, so it has nothing to exempt")
+            raise InvalidKey(
+                where, f"OU {path!r} is not below any target, so it has nothing to exempt"
+            )
         exempt_above = [ou for ou in guardrails.exempt_ous if _is_below(path, ou)]
         if exempt_above:
             raise InvalidKey(where, f"OU {path!r} is already exempt through {exempt_above[0]!r}")
@@ -160,9 +179,16 @@ def check_guardrail_references(guardrails: GuardrailsConfig, organization: Organ
         if name not in accounts:
             raise InvalidKey(where, f"account {name!r} is not declared in organization.accounts")
         if not _covered(accounts[name], guardrails.targets, inclusive=True):
-            raise InvalidKey(where, f"account {name!r} is not below any target, so it has nothing to exempt")
+            raise InvalidKey(
+                where, f"account {name!r} is not below any target, so it has nothing to exempt"
+            )
         if any(_is_below(accounts[name], ou, inclusive=True) for ou in guardrails.exempt_ous):
             raise InvalidKey(where, f"account {name!r} is already in an exempt OU")
+    if not guardrails.attachment_targets(organization):
+        raise InvalidKey(
+            "guardrails.exemptOus" if guardrails.exempt_ous else "guardrails.exemptAccounts",
+            "exempts everything below the targets, so the guardrails would attach nowhere",
+        )
 
 
 def _is_below(path: str, ancestor: str, inclusive: bool = False) -> bool:
@@ -179,5 +205,7 @@ def _no_duplicates(key: str, values: list[Any]) -> None:
     seen: dict[Any, int] = {}
     for index, value in enumerate(values):
         if value in seen:
-            raise InvalidKey(f"{key}[{index}]", f"{value!r} is already listed at {key}[{seen[value]}]")
+            raise InvalidKey(
+                f"{key}[{index}]", f"{value!r} is already listed at {key}[{seen[value]}]"
+            )
         seen[value] = index

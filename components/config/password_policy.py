@@ -36,5 +36,7 @@ class PasswordPolicyConfig(StrictModel):
     @model_validator(mode="after")
     def _check(self) -> PasswordPolicyConfig:
         if self.hard_expiry and self.max_password_age is None:
-            raise InvalidKey("hardExpiry", "needs maxPasswordAge: passwords that never expire cannot expire hard")
+            raise InvalidKey(
+                "hardExpiry", "needs maxPasswordAge: passwords that never expire cannot expire hard"
+            )
         return self
