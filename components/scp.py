@@ -28,6 +28,9 @@ POLICY_VERSION = "2012-10-17"
 DEFAULT_MAX_POLICY_CHARACTERS = 5120
 DEFAULT_MAX_POLICIES_PER_TARGET = 5
 
+# Placements the exact packer may try before settling for the best packing found so far.
+SEARCH_BUDGET = 100_000
+
 _STATEMENT_KEYS = frozenset({"Effect", "Action", "Resource", "Condition"})
 
 
@@ -194,9 +197,11 @@ def render_policies(
 def pack(weights: Sequence[int], capacity: int) -> list[list[int]]:
     """Pack item indices into the fewest bins whose weights sum to at most `capacity`.
 
-    Exact (the statement count is small): first-fit decreasing, then a search for a packing
-    with fewer bins down to the lower bound. Each bin lists ascending indices; bins are
-    ordered by their first index. Deterministic.
+    First-fit decreasing, then a depth-first search for a packing with fewer bins, down to
+    the lower bound. The search is exact for catalog-sized inputs; on adversarial inputs of
+    many items it stops after `SEARCH_BUDGET` placements (a count, not a clock, so the result
+    stays deterministic) and keeps the best packing found. Each bin lists ascending indices;
+    bins are ordered by their first index.
     """
     if any(weight > capacity or weight < 1 for weight in weights):
         raise ValueError("every weight must be between 1 and the capacity")
@@ -205,10 +210,13 @@ def pack(weights: Sequence[int], capacity: int) -> list[list[int]]:
     order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
     best = _first_fit(order, weights, capacity)
     lower_bound = -(-sum(weights) // capacity)
+    budget = [SEARCH_BUDGET]
     for count in range(lower_bound, len(best)):
-        found = _fit_into(order, weights, capacity, count)
+        found = _fit_into(order, weights, capacity, count, budget)
         if found is not None:
             best = found
+            break
+        if budget[0] <= 0:
             break
     return sorted((sorted(members) for members in best), key=lambda members: members[0])
 
@@ -229,15 +237,18 @@ def _first_fit(order: Sequence[int], weights: Sequence[int], capacity: int) -> l
 
 
 def _fit_into(
-    order: Sequence[int], weights: Sequence[int], capacity: int, count: int
+    order: Sequence[int], weights: Sequence[int], capacity: int, count: int, budget: list[int]
 ) -> list[list[int]] | None:
-    """Depth-first search for a packing into exactly `count` bins, or None."""
+    """Depth-first search for a packing into `count` bins, or None (also when out of budget)."""
     loads = [0] * count
     bins: list[list[int]] = [[] for _ in range(count)]
 
     def place(position: int) -> bool:
         if position == len(order):
             return True
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
         item = order[position]
         tried: set[int] = set()
         for index in range(count):

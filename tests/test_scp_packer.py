@@ -188,3 +188,15 @@ def test_render_rejects_unknown_and_repeated_ids() -> None:
         render_policies(["S9"], (), Quotas(), catalog)
     with pytest.raises(ValueError, match="once"):
         render_policies(["S0", "S0"], (), Quotas(), catalog)
+
+
+def test_adversarial_inputs_stop_searching_and_keep_a_valid_deterministic_packing() -> None:
+    # 30 items just over a third of a bin: at most two fit per bin, and proving that no
+    # packing into 11..14 bins exists is exponential. The search budget ends it.
+    capacity = 3000
+    weights = [capacity // 3 + 1 + i for i in range(30)]
+    bins = pack(weights, capacity)
+    assert len(bins) == 15
+    assert sorted(i for members in bins for i in members) == list(range(30))
+    assert all(sum(weights[i] for i in members) <= capacity for members in bins)
+    assert pack(weights, capacity) == bins
