@@ -31,5 +31,8 @@ pulumi.export("rootId", organization.root_id)
 pulumi.export("managementAccountId", organization.management_account_id)
 pulumi.export("organizationalUnitIds", organization.ou_ids)
 pulumi.export("accountIds", organization.account_ids)
+pulumi.export("guardrailPolicyIds", guard.guardrails.policy_ids)
+pulumi.export("guardrailPolicies", guard.guardrails.policies)
+pulumi.export("rootAccessFeatures", guard.root_access.enabled_features)
 if guard.contacts is not None:
     pulumi.export("securityContacts", guard.contacts.security_contacts)
