@@ -103,7 +103,7 @@ class DefaultContacts(ContactOverride):
     security: Contact = Field(description="Who AWS contacts about a security event.")
 
 
-class PrimaryContact(StrictModel):
+class PrimaryContactInfo(StrictModel):
     """The management account's primary contact (AWS Account Management ContactInformation).
 
     AWS calls this phone number to verify the caller's identity when the root user's MFA
@@ -117,7 +117,7 @@ class PrimaryContact(StrictModel):
     address_line3: Annotated[str, _text(60)] | None = None
     city: Annotated[str, _text(50)]
     state_or_region: Annotated[str, _text(50)] | None = Field(
-        default=None, description="Required by AWS in some countries (e.g. US, CA, AU)."
+        default=None, description="Required by AWS in some countries."
     )
     district_or_county: Annotated[str, _text(50)] | None = None
     postal_code: Annotated[str, _text(20)]
@@ -156,7 +156,7 @@ class ContactsConfig(StrictModel):
             "default contacts too (not the management account: it always gets them)."
         ),
     )
-    management_account: PrimaryContact | None = Field(
+    management_account: PrimaryContactInfo | None = Field(
         default=None,
         description="Primary contact of the management account; its phone verifies root recovery.",
     )
