@@ -60,7 +60,9 @@ class AlarmDefinition:
             f"[{self.id} {self.severity.upper()}] {self.title}: {self.meaning} "
             f"When it fires: {self.response}"
         )
-        return text[: MAX_DESCRIPTION_LENGTH - 1] + "…" if len(text) > MAX_DESCRIPTION_LENGTH else text
+        return (
+            text[: MAX_DESCRIPTION_LENGTH - 1] + "…" if len(text) > MAX_DESCRIPTION_LENGTH else text
+        )
 
 
 def _definition(index: int, raw: Any) -> AlarmDefinition:

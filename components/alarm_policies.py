@@ -46,9 +46,7 @@ def topic_policy(*, topic_arn: str, alarm_arns: str, account_id: str) -> Policy:
     }
 
 
-def topic_key_policy(
-    *, partition: str, account_id: str, topic_arn: str, alarm_arns: str
-) -> Policy:
+def topic_key_policy(*, partition: str, account_id: str, topic_arn: str, alarm_arns: str) -> Policy:
     """CloudWatch alarms of this account may use the key, for this topic's messages only."""
     return {
         "Version": VERSION,
@@ -64,7 +62,7 @@ def topic_key_policy(
                 "Sid": "ThisAccountsAlarmsEncryptForTopic",
                 "Effect": "Allow",
                 "Principal": {"Service": CLOUDWATCH},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
                 "Resource": "*",
                 "Condition": {
                     "ArnLike": {"aws:SourceArn": alarm_arns},

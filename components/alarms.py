@@ -90,13 +90,17 @@ class SecurityAlarms(pulumi.ComponentResource):
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",
                 alarm_actions=[topic_arn],
-                tags={"rootguard:control": definition.id, "rootguard:severity": definition.severity},
+                tags={
+                    "rootguard:control": definition.id,
+                    "rootguard:severity": definition.severity,
+                },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
             )
             alarm_arns[definition.id] = alarm.arn
 
         self.topic_arn = topic_arn
-        self.alarm_arns = pulumi.Output.from_input(alarm_arns)
+        # dict(): with every control off, Output.all() of nothing resolves to [].
+        self.alarm_arns = pulumi.Output.all(**alarm_arns).apply(dict)
         self.register_outputs({"topic_arn": self.topic_arn, "alarm_arns": self.alarm_arns})
 
     def _topic(self, name: str, config: AlarmsConfig) -> pulumi.Output[str]:

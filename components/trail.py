@@ -103,9 +103,7 @@ class OrgTrail(pulumi.ComponentResource):
             description=f"CloudTrail trail {config.name} delivers events to CloudWatch Logs",
             assume_role_policy=_json(
                 pulumi.Output.all(here.account_id, trail_arn).apply(
-                    lambda v: trail_policies.delivery_trust_policy(
-                        account_id=v[0], trail_arn=v[1]
-                    )
+                    lambda v: trail_policies.delivery_trust_policy(account_id=v[0], trail_arn=v[1])
                 )
             ),
             opts=child,

@@ -112,7 +112,7 @@ def trail_key_policy(
             "Sid": "CloudTrailEncryptsThisTrail",
             "Effect": "Allow",
             "Principal": {"Service": CLOUDTRAIL},
-            "Action": "kms:GenerateDataKey*",
+            "Action": "kms:GenerateDataKey",
             "Resource": "*",
             "Condition": {
                 "StringEquals": {"aws:SourceArn": trail_arn, **this_trail_context},
@@ -137,10 +137,10 @@ def trail_key_policy(
                 "kms:ReEncryptTo",
                 "kms:GenerateDataKey",
                 "kms:GenerateDataKeyWithoutPlaintext",
-                "kms:DescribeKey",
             ],
             "Resource": "*",
-            "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+            # Every one of these calls carries the log group's ARN as encryption context.
+            "Condition": {"StringEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
         },
     ]
     if readers:

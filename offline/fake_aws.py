@@ -150,7 +150,9 @@ def _named_arn(
     def computed(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
         name = args.inputs.get("name") or args.name
         region = fake.region if regional else ""
-        return {"arn": f"arn:{PARTITION}:{service}:{region}:{MANAGEMENT_ACCOUNT_ID}:{resource}{name}"}
+        return {
+            "arn": f"arn:{PARTITION}:{service}:{region}:{MANAGEMENT_ACCOUNT_ID}:{resource}{name}"
+        }
 
     return computed
 

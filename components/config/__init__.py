@@ -14,8 +14,10 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
+from .alarms import AlarmsConfig
 from .base import InvalidKey, StrictModel
 from .organization import OrganizationConfig
+from .trail import TrailConfig
 
 NAMESPACE = "rootguard"
 
@@ -28,6 +30,12 @@ class RootGuardConfig(StrictModel):
     """The whole stack config. Each field is one structured key, `rootguard:<alias>`."""
 
     organization: OrganizationConfig = Field(description="The organization, OUs and accounts.")
+    trail: TrailConfig = Field(
+        default_factory=TrailConfig, description="The organization CloudTrail trail."
+    )
+    alarms: AlarmsConfig = Field(
+        default_factory=AlarmsConfig, description="CIS metric filters, alarms and the alarm topic."
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:

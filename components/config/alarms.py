@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from ..alarm_catalog import control_ids
 from .base import InvalidKey, Matching, StrictModel
@@ -69,7 +69,7 @@ class AlarmsConfig(StrictModel):
     https: list[HttpsUrl] = Field(
         default_factory=list, description="HTTPS endpoints subscribed to the topic."
     )
-    controls: dict[str, bool] = Field(
+    controls: dict[str, StrictBool] = Field(
         default_factory=dict,
         description='Turn catalog alarms on or off by control id, like {"4.1": false}.',
     )
@@ -92,8 +92,9 @@ class AlarmsConfig(StrictModel):
                         "them (remove this list or existingTopicArn)",
                     )
         for key in ("email", "https"):
-            values = [value.lower() for value in getattr(self, key)]
-            for index, value in enumerate(values):
-                if value in values[:index]:
-                    raise InvalidKey(f"{key}[{index}]", f"{value!r} is listed twice")
+            endpoints: list[str] = getattr(self, key)
+            seen = [endpoint.lower() for endpoint in endpoints]
+            for index, endpoint in enumerate(endpoints):
+                if seen[index] in seen[:index]:
+                    raise InvalidKey(f"{key}[{index}]", f"{endpoint!r} is listed twice")
         return self
