@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pulumi
 
+from .alarms import SecurityAlarms, SecurityAlarmsArgs
 from .config import RootGuardConfig
 from .organization import Organization, OrganizationArgs
+from .trail import OrgTrail, OrgTrailArgs
 
 
 class RootGuard(pulumi.ComponentResource):
     """Composes every concern; each child is also usable on its own from other projects."""
 
     organization: Organization
+    trail: OrgTrail
+    alarms: SecurityAlarms
 
     def __init__(
         self, name: str, config: RootGuardConfig, opts: pulumi.ResourceOptions | None = None
@@ -23,9 +27,26 @@ class RootGuard(pulumi.ComponentResource):
             f"{name}-organization", OrganizationArgs(config.organization), child
         )
 
+        self.trail = OrgTrail(
+            f"{name}-trail",
+            OrgTrailArgs(
+                config.trail,
+                organization_id=self.organization.organization_id,
+                trusted_access=self.organization.trusted_access,
+            ),
+            child,
+        )
+        self.alarms = SecurityAlarms(
+            f"{name}-alarms",
+            SecurityAlarmsArgs(config.alarms, log_group_name=self.trail.log_group_name),
+            child,
+        )
+
         self.register_outputs(
             {
                 "organizationId": self.organization.organization_id,
                 "rootId": self.organization.root_id,
+                "trailArn": self.trail.trail_arn,
+                "alarmTopicArn": self.alarms.topic_arn,
             }
         )

@@ -74,3 +74,12 @@ def test_overrides_turn_controls_off_and_on() -> None:
     assert [d.id for d in enabled_alarms({})] == [d.id for d in load_catalog() if d.enabled]
     assert "4.1" not in [d.id for d in enabled_alarms({"4.1": False})]
     assert [d.id for d in enabled_alarms(dict.fromkeys(every, True))] == every
+
+
+def test_readme_explains_every_alarm() -> None:
+    readme = (CATALOG_PATH.parents[2] / "README.md").read_text()
+    section = readme.split("## Trail and alarms", 1)[1].split("\n## ", 1)[0]
+    for definition in load_catalog():
+        row = f"| {definition.id} | {definition.title} (`{definition.metric}`) | "
+        assert row + definition.severity in section, definition.id
+        assert definition.response in section, definition.id

@@ -22,17 +22,6 @@ TOPIC = "aws:sns/topic:Topic"
 EXISTING_TOPIC = "arn:aws:sns:us-east-1:123456789012:org-security"
 
 
-@pytest.fixture(autouse=True)
-def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_CONFIG_FILE": "/nonexistent/aws-config",
-        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
-    }.items():
-        monkeypatch.setenv(name, value)
-
-
 def run_alarms(raw: dict[str, Any] | None = None) -> Recording:
     config = AlarmsConfig.model_validate(raw or {})
 

@@ -114,6 +114,10 @@ def test_existing_bucket_and_topic_load() -> None:
             "4.3, 4.3-assumeroot, 4.4,",
         ),
         (
+            {"alarms": {"controls": {4.1: False}}},  # YAML's reading of an unquoted 4.10
+            'rootguard:alarms.controls.4.1: control ids must be quoted strings like "4.10"',
+        ),
+        (
             {"alarms": {"controls": {"4.3": "off"}}},
             "rootguard:alarms.controls.4.3: input should be a valid boolean",
         ),

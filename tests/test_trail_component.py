@@ -18,18 +18,6 @@ from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
 KEY_ARN = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
-@pytest.fixture(autouse=True)
-def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_CONFIG_FILE": "/nonexistent/aws-config",
-        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
-    }.items():
-        monkeypatch.setenv(name, value)
-
-
 def run_trail(raw: dict[str, Any] | None = None, *, trusted_access: bool = True) -> Recording:
     config = TrailConfig.model_validate(raw or {})
 

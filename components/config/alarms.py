@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from ..alarm_catalog import control_ids
 from .base import InvalidKey, Matching, StrictModel
@@ -73,6 +73,19 @@ class AlarmsConfig(StrictModel):
         default_factory=dict,
         description='Turn catalog alarms on or off by control id, like {"4.1": false}.',
     )
+
+    @field_validator("controls", mode="before")
+    @classmethod
+    def _quoted_ids(cls, controls: Any) -> Any:
+        # YAML reads an unquoted 4.10 as the number 4.1: say so instead of "not a string".
+        for control in controls if isinstance(controls, dict) else ():
+            if not isinstance(control, str):
+                raise InvalidKey(
+                    str(control),
+                    f'control ids must be quoted strings like "4.10" (unquoted, YAML reads '
+                    f"them as numbers: this one became {control!r})",
+                )
+        return controls
 
     @model_validator(mode="after")
     def _check(self) -> AlarmsConfig:
