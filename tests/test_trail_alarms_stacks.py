@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -10,8 +11,10 @@ from components.alarm_catalog import enabled_alarms
 from components.alarms import alarm_name
 from components.config.stack_file import load_stack_config, stack_names
 from offline import Recording
+from offline.fake_aws import MANAGEMENT_ACCOUNT_ID
 from offline.plan import plan_stack, render_tree
 from tests.conftest import minimal_organization
+from tests.policy_checks import Kind, lint, privilege_problems
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 
@@ -77,3 +80,33 @@ def test_trail_and_alarms_are_children_of_rootguard(run_stack: Callable[..., Rec
     children = {r.type for r in recording.children(guard)}
     assert {"rootguard:index:OrgTrail", "rootguard:index:SecurityAlarms"} <= children
     assert {"trailArn", "alarmTopicArn"} <= set(recording.component_outputs[guard.urn])
+
+
+# Where each resource keeps its policy document, and what kind of document it is.
+POLICY_INPUTS: dict[str, tuple[str, Kind]] = {
+    "aws:s3/bucketPolicy:BucketPolicy": ("policy", "resource"),
+    "aws:kms/key:Key": ("policy", "key"),
+    "aws:iam/role:Role": ("assumeRolePolicy", "trust"),
+    "aws:iam/rolePolicy:RolePolicy": ("policy", "identity"),
+    "aws:sns/topicPolicy:TopicPolicy": ("policy", "resource"),
+}
+
+
+@pytest.mark.parametrize("stack", stack_names())
+def test_every_planned_policy_is_linted_and_least_privilege(stack: str) -> None:
+    recording = plan_stack(stack)
+    (trail,) = recording.of_type(TRAIL)
+    checked = 0
+    for type_, (key, kind) in POLICY_INPUTS.items():
+        for registration in recording.of_type(type_):
+            document = json.loads(registration.inputs[key])
+            assert lint(document, kind) == [], registration.name
+            problems = privilege_problems(
+                document,
+                trail_arn=trail.outputs["arn"],
+                admin_principal=f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:root",
+            )
+            assert problems == [], registration.name
+            checked += 1
+    # bucket policy (unless existingBucket), two keys, role trust, role policy, topic policy
+    assert checked >= 5
