@@ -6,7 +6,10 @@ import pulumi
 
 from .alarms import SecurityAlarms, SecurityAlarmsArgs
 from .config import RootGuardConfig
+from .guardrails import Guardrails, GuardrailsArgs
 from .organization import Organization, OrganizationArgs
+from .password_policy import PasswordPolicy, PasswordPolicyArgs
+from .root_access import RootAccess, RootAccessArgs
 from .trail import OrgTrail, OrgTrailArgs
 
 
@@ -14,6 +17,9 @@ class RootGuard(pulumi.ComponentResource):
     """Composes every concern; each child is also usable on its own from other projects."""
 
     organization: Organization
+    guardrails: Guardrails
+    root_access: RootAccess
+    password_policy: PasswordPolicy
     trail: OrgTrail
     alarms: SecurityAlarms
 
@@ -25,6 +31,21 @@ class RootGuard(pulumi.ComponentResource):
 
         self.organization = Organization(
             f"{name}-organization", OrganizationArgs(config.organization), child
+        )
+        self.guardrails = Guardrails(
+            f"{name}-guardrails",
+            GuardrailsArgs.for_organization(
+                config.guardrails, config.organization, self.organization
+            ),
+            child,
+        )
+        self.root_access = RootAccess(
+            f"{name}-root-access",
+            RootAccessArgs(config.root_access, depends_on=self.organization.trusted_access),
+            child,
+        )
+        self.password_policy = PasswordPolicy(
+            f"{name}-password-policy", PasswordPolicyArgs(config.password_policy), child
         )
 
         self.trail = OrgTrail(
@@ -46,6 +67,8 @@ class RootGuard(pulumi.ComponentResource):
             {
                 "organizationId": self.organization.organization_id,
                 "rootId": self.organization.root_id,
+                "guardrailPolicyIds": self.guardrails.policy_ids,
+                "rootAccessFeatures": self.root_access.enabled_features,
                 "trailArn": self.trail.trail_arn,
                 "alarmTopicArn": self.alarms.topic_arn,
             }
