@@ -36,3 +36,8 @@ pulumi.export("guardrailPolicies", guard.guardrails.policies)
 pulumi.export("rootAccessFeatures", guard.root_access.enabled_features)
 if guard.contacts is not None:
     pulumi.export("securityContacts", guard.contacts.security_contacts)
+pulumi.export("trailArn", guard.trail.trail_arn)
+pulumi.export("trailBucketName", guard.trail.bucket_name)
+pulumi.export("trailLogGroupName", guard.trail.log_group_name)
+pulumi.export("alarmTopicArn", guard.alarms.topic_arn)
+pulumi.export("alarmArns", guard.alarms.alarm_arns)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pulumi
 
+from .alarms import SecurityAlarms, SecurityAlarmsArgs
 from .config import RootGuardConfig
 from .contacts import RecoveryContacts, RecoveryContactsArgs
 from .guardrails import Guardrails, GuardrailsArgs
 from .organization import Organization, OrganizationArgs
 from .password_policy import PasswordPolicy, PasswordPolicyArgs
 from .root_access import RootAccess, RootAccessArgs
+from .trail import OrgTrail, OrgTrailArgs
 
 NO_CONTACTS_WARNING = (
     "rootguard:contacts is not set: no SECURITY alternate contact is managed, so AWS may have "
@@ -25,6 +27,8 @@ class RootGuard(pulumi.ComponentResource):
     root_access: RootAccess
     password_policy: PasswordPolicy
     contacts: RecoveryContacts | None
+    trail: OrgTrail
+    alarms: SecurityAlarms
 
     def __init__(
         self, name: str, config: RootGuardConfig, opts: pulumi.ResourceOptions | None = None
@@ -63,6 +67,20 @@ class RootGuard(pulumi.ComponentResource):
                 RecoveryContactsArgs(config.contacts, members, self.organization.trusted_access),
                 child,
             )
+        self.trail = OrgTrail(
+            f"{name}-trail",
+            OrgTrailArgs(
+                config.trail,
+                organization_id=self.organization.organization_id,
+                trusted_access=self.organization.trusted_access,
+            ),
+            child,
+        )
+        self.alarms = SecurityAlarms(
+            f"{name}-alarms",
+            SecurityAlarmsArgs(config.alarms, log_group_name=self.trail.log_group_name),
+            child,
+        )
 
         self.register_outputs(
             {
@@ -75,5 +93,7 @@ class RootGuard(pulumi.ComponentResource):
                     if self.contacts is not None
                     else {}
                 ),
+                "trailArn": self.trail.trail_arn,
+                "alarmTopicArn": self.alarms.topic_arn,
             }
         )

@@ -15,12 +15,14 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
+from .alarms import AlarmsConfig
 from .base import InvalidKey, StrictModel
 from .contacts import ContactsConfig, check_contact_targets
 from .guardrails import GuardrailsConfig, check_guardrail_references
 from .organization import OrganizationConfig
 from .password_policy import PasswordPolicyConfig
 from .root_access import RootAccessConfig
+from .trail import TrailConfig
 
 NAMESPACE = "rootguard"
 
@@ -52,6 +54,12 @@ class RootGuardConfig(StrictModel):
             "account's primary contact, whose phone number AWS calls to verify a root recovery. "
             "Without it rootguard manages no contacts and the plan warns."
         ),
+    )
+    trail: TrailConfig = Field(
+        default_factory=TrailConfig, description="The organization CloudTrail trail."
+    )
+    alarms: AlarmsConfig = Field(
+        default_factory=AlarmsConfig, description="CIS metric filters, alarms and the alarm topic."
     )
 
     @model_validator(mode="after")
