@@ -1,9 +1,11 @@
 """rootguard's Pulumi program: validate the stack config, build RootGuard, export outputs."""
 
+from typing import cast
+
 import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
-from components.baseline import RootGuard
+from components.baseline import RootGuard, RootGuardArgs
 from components.config import NAMESPACE, ConfigError, RootGuardConfig, config_keys, load_config
 
 
@@ -24,20 +26,20 @@ def stack_config() -> RootGuardConfig:
         raise pulumi.RunError(str(error)) from None
 
 
-guard = RootGuard("rootguard", stack_config())
-organization = guard.organization
-pulumi.export("organizationId", organization.organization_id)
-pulumi.export("rootId", organization.root_id)
-pulumi.export("managementAccountId", organization.management_account_id)
-pulumi.export("organizationalUnitIds", organization.ou_ids)
-pulumi.export("accountIds", organization.account_ids)
-pulumi.export("guardrailPolicyIds", guard.guardrails.policy_ids)
+# RootGuard takes plain data (as from any other program); its sections are checked again there.
+guard = RootGuard("rootguard", cast(RootGuardArgs, stack_config().model_dump()))
+pulumi.export("organizationId", guard.organization_id)
+pulumi.export("rootId", guard.root_id)
+pulumi.export("managementAccountId", guard.management_account_id)
+pulumi.export("organizationalUnitIds", guard.ou_ids)
+pulumi.export("accountIds", guard.account_ids)
+pulumi.export("guardrailPolicyIds", guard.guardrail_policy_ids)
 pulumi.export("guardrailPolicies", guard.guardrails.policies)
-pulumi.export("rootAccessFeatures", guard.root_access.enabled_features)
-if guard.contacts is not None:
-    pulumi.export("securityContacts", guard.contacts.security_contacts)
-pulumi.export("trailArn", guard.trail.trail_arn)
-pulumi.export("trailBucketName", guard.trail.bucket_name)
-pulumi.export("trailLogGroupName", guard.trail.log_group_name)
-pulumi.export("alarmTopicArn", guard.alarms.topic_arn)
-pulumi.export("alarmArns", guard.alarms.alarm_arns)
+pulumi.export("rootAccessFeatures", guard.root_access_features)
+if guard.security_contacts is not None:
+    pulumi.export("securityContacts", guard.security_contacts)
+pulumi.export("trailArn", guard.trail_arn)
+pulumi.export("trailBucketName", guard.trail_bucket_name)
+pulumi.export("trailLogGroupName", guard.trail_log_group_name)
+pulumi.export("alarmTopicArn", guard.alarm_topic_arn)
+pulumi.export("alarmArns", guard.alarm_arns)

@@ -7,31 +7,34 @@ encrypted with its own KMS key that only this account's alarms may use, with ema
 subscriptions from the config; or an existing topic (another stack's output) is notified.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from . import alarm_policies
+from . import alarm_policies, inputs
 from .alarm_catalog import AlarmDefinition, enabled_alarms
+from .args import links_of, validated
 from .aws_context import AwsContext
 from .config.alarms import AlarmsConfig
+from .errors import RootGuardError
 
 # CIS monitoring controls: any match within five minutes raises the alarm.
 PERIOD_SECONDS = 300
 THRESHOLD = 1
 
 
-@dataclass(frozen=True)
-class SecurityAlarmsArgs:
-    config: AlarmsConfig
-    # The organization trail's CloudWatch Logs group (an output, so filters wait for it).
+class SecurityAlarmsArgs(inputs.AlarmsConfig):
+    """`rootguard:alarms` as plain data, plus the log group the filters read."""
+
     log_group_name: pulumi.Input[str]
+    """The trail's CloudWatch Logs group (OrgTrail's `log_group_name`, so the filters wait for
+    it)."""
+
+
+_LINKS = links_of(SecurityAlarmsArgs, AlarmsConfig)
 
 
 def _json(value: pulumi.Output[Any]) -> pulumi.Output[str]:
@@ -48,14 +51,22 @@ def alarm_name(definition: AlarmDefinition) -> str:
 
 
 class SecurityAlarms(pulumi.ComponentResource):
+    """CIS metric filters and alarms on a CloudTrail log group, notifying an encrypted SNS
+    topic."""
+
     topic_arn: pulumi.Output[str]
+    """The topic the alarms notify."""
     alarm_arns: pulumi.Output[dict[str, str]]
+    """Each alarm's ARN, by control id."""
 
     def __init__(
         self, name: str, args: SecurityAlarmsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        config = validated(AlarmsConfig, args, links=_LINKS, where=f"SecurityAlarms {name!r}")
+        if "log_group_name" not in args:
+            raise RootGuardError(f"SecurityAlarms {name!r}: log_group_name: is required")
         super().__init__("rootguard:index:SecurityAlarms", name, None, opts)
-        config = args.config
+        log_group_name = args["log_group_name"]
         child = pulumi.ResourceOptions(parent=self)
 
         topic_arn: pulumi.Output[str] = (
@@ -69,7 +80,7 @@ class SecurityAlarms(pulumi.ComponentResource):
             metric_filter = aws.cloudwatch.LogMetricFilter(
                 f"{name}-{definition.slug}-filter",
                 name=alarm_name(definition),
-                log_group_name=args.log_group_name,
+                log_group_name=log_group_name,
                 pattern=definition.pattern,
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                     name=definition.metric, namespace=config.namespace, value="1"

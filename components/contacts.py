@@ -9,32 +9,36 @@ with per-account overrides. Member accounts are written from the management acco
 the management account itself is written without it.
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NotRequired
 
 import pulumi
 import pulumi_aws as aws
 
+from . import inputs
+from .args import links_of, validated, waits_for
 from .config.contacts import MANAGEMENT, ContactsConfig, contact_slug
+from .errors import RootGuardError
 
 
-@dataclass(frozen=True)
-class RecoveryContactsArgs:
-    """What RecoveryContacts needs: its config section plus ids the Organization computes."""
+class RecoveryContactsArgs(inputs.ContactsConfig):
+    """`rootguard:contacts` as plain data, plus the member accounts to write them on."""
 
-    config: ContactsConfig
-    # Declared member accounts, name -> account id (from Organization.account_id(name)).
-    member_accounts: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    # The resources that enable trusted access for account.amazonaws.com: writing a member
-    # account's contacts fails until they exist (Organization.trusted_access).
-    trusted_access: Sequence[pulumi.Resource] = ()
+    member_accounts: NotRequired[dict[str, pulumi.Input[str]]]
+    """Member accounts by name (the keys `overrides` may use) to their account ids, such as the
+    Organization component's `account_id(name)`."""
+    organization_id: NotRequired[pulumi.Input[str]]
+    """The organization's id. Give the Organization component's output so member accounts'
+    contacts wait until trusted access for account.amazonaws.com is enabled."""
+
+
+_LINKS = links_of(RecoveryContactsArgs, ContactsConfig)
 
 
 @dataclass(frozen=True)
 class _Target:
-    label: str  # "management", a declared account name, or an existing account id
+    label: str  # "management", a member account's name, or an existing account id
     account_id: pulumi.Input[str] | None  # None: the account running the program
     override_key: str | None  # key into contacts.overrides (None: management)
 
@@ -45,6 +49,7 @@ class RecoveryContacts(pulumi.ComponentResource):
     security_contacts: pulumi.Output[dict[str, str]]
     """Account (name, existing id or "management") -> its SECURITY contact's email."""
     primary_contact_managed: pulumi.Output[bool]
+    """Whether the management account's primary contact is managed here."""
 
     def __init__(
         self,
@@ -52,12 +57,17 @@ class RecoveryContacts(pulumi.ComponentResource):
         args: RecoveryContactsArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        where = f"RecoveryContacts {name!r}"
+        config = validated(ContactsConfig, args, links=_LINKS, where=where)
+        members: Mapping[str, pulumi.Input[str]] = args.get("member_accounts") or {}
+        _check_targets(config, members, where)
         super().__init__("rootguard:index:RecoveryContacts", name, None, opts)
-        config = args.config
         self._warn_shared_mailboxes(config)
+        organization_id = args.get("organization_id")
+        trusted_access = [] if organization_id is None else [waits_for(organization_id)]
 
         targets = [_Target(MANAGEMENT, None, None)]
-        targets += [_Target(n, account_id, n) for n, account_id in args.member_accounts.items()]
+        targets += [_Target(n, account_id, n) for n, account_id in members.items()]
         targets += [_Target(i, i, i) for i in config.existing_accounts]
 
         security: dict[str, str] = {}
@@ -75,7 +85,7 @@ class RecoveryContacts(pulumi.ComponentResource):
                     phone_number=contact.phone,
                     opts=pulumi.ResourceOptions(
                         parent=self,
-                        depends_on=list(args.trusted_access) if member else None,
+                        depends_on=trusted_access if member else None,
                         # Removing an account from the stack, or renaming it, must not leave
                         # the account with no one on file: the contact stays in AWS.
                         retain_on_delete=True,
@@ -121,3 +131,28 @@ class RecoveryContacts(pulumi.ComponentResource):
                 f"rootguard:contacts.{shared.path}: {shared.message} "
                 "(set distinctSecurityContact: error to reject this)"
             )
+
+
+def _check_targets(config: ContactsConfig, members: Mapping[str, object], where: str) -> None:
+    """Overrides must name an account that gets contacts, and resource names must not clash.
+
+    RootGuard checks the same against the organization config (naming the stack keys);
+    this covers the component used on its own.
+    """
+    known = set(members) | set(config.existing_accounts)
+    for account in config.overrides:
+        if account not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise RootGuardError(
+                f"{where}: overrides.{account}: account {account!r} is neither in member_accounts "
+                f"nor in existing_accounts (known: {listed})"
+            )
+    owners: dict[str, str] = {contact_slug(MANAGEMENT): "the management account"}
+    for account in [*members, *config.existing_accounts]:
+        slug = contact_slug(account)
+        if slug in owners:
+            raise RootGuardError(
+                f"{where}: member_accounts: account {account!r} and {owners[slug]} would share "
+                f"the contact resource names '<name>-{slug}-<type>'"
+            )
+        owners[slug] = f"account {account!r}"

@@ -1,58 +1,32 @@
 """Guardrails: the root-restricting SCPs, rendered from the catalog and attached to targets."""
 
-from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired
 
 import pulumi
 import pulumi_aws as aws
 
-from .config.guardrails import GuardrailsConfig
-from .config.organization import OrganizationConfig
-from .guardrail_targets import Target
-from .organization import SCP_POLICY_TYPE, Organization
+from . import inputs
+from .args import links_of, validated, waits_for
+from .config.guardrails import GuardrailPoliciesConfig
+from .organization import SCP_POLICY_TYPE
 from .scp import GUARDRAIL_TAG_KEY
 
 # AWS's limit on a policy description.
 MAX_DESCRIPTION = 512
 
 
-@dataclass(frozen=True)
-class GuardrailsArgs:
-    """What to render (`config`) and where to attach it.
+class GuardrailsArgs(inputs.GuardrailPoliciesConfig):
+    """What to render (the SCP settings of `rootguard:guardrails`) and where to attach it."""
 
-    `targets` maps a readable label (`root`, `ou:Workloads`, `account:audit`) to the id of
-    the root, OU or account, in attachment order. `depends_on` holds whatever must exist
-    before an SCP can be created (the organization with the SCP policy type enabled).
-    """
+    attach_to: NotRequired[dict[str, pulumi.Input[str]]]
+    """Where every policy is attached: a readable label (like `root`, `ou:Workloads` or
+    `account:audit`, used in resource names) to the id of the root, OU or account."""
+    organization_id: NotRequired[pulumi.Input[str]]
+    """The organization's id. Give the Organization component's output so the policies wait
+    until the organization (with SCPs enabled) exists."""
 
-    config: GuardrailsConfig
-    targets: Mapping[str, pulumi.Input[str]]
-    depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
-    @staticmethod
-    def for_organization(
-        config: GuardrailsConfig,
-        organization_config: OrganizationConfig,
-        organization: Organization,
-    ) -> GuardrailsArgs:
-        """Targets routed around the exemptions and resolved to the organization's ids."""
-
-        def target_id(target: Target) -> pulumi.Input[str]:
-            if target.kind == "root":
-                return organization.root_id
-            if target.kind == "ou":
-                return organization.ou_id(target.key)
-            return organization.account_id(target.key)
-
-        targets = config.attachment_targets(organization_config)
-        return GuardrailsArgs(
-            config=config,
-            targets={target.label: target_id(target) for target in targets},
-            depends_on=tuple(organization.trusted_access),
-        )
+_LINKS = links_of(GuardrailsArgs, GuardrailPoliciesConfig)
 
 
 class Guardrails(pulumi.ComponentResource):
@@ -62,14 +36,21 @@ class Guardrails(pulumi.ComponentResource):
     """
 
     policy_ids: pulumi.Output[list[str]]
+    """The ids of the SCPs, in order."""
     policies: pulumi.Output[list[dict[str, Any]]]
+    """Each SCP's name, statement ids, size against the quota, and targets."""
 
     def __init__(
         self, name: str, args: GuardrailsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        config = validated(
+            GuardrailPoliciesConfig, args, links=_LINKS, where=f"Guardrails {name!r}"
+        )
         super().__init__("rootguard:index:Guardrails", name, None, opts)
-        config = args.config
-        wait = list(args.depends_on)
+        targets = dict(args.get("attach_to") or {})
+        # Creating an SCP needs the SCP policy type enabled: wait for the organization.
+        organization_id = args.get("organization_id")
+        organization = [] if organization_id is None else [waits_for(organization_id)]
 
         summaries: list[dict[str, Any]] = []
         created: list[aws.organizations.Policy] = []
@@ -83,14 +64,16 @@ class Guardrails(pulumi.ComponentResource):
                 type=SCP_POLICY_TYPE,
                 content=rendered.document,
                 tags={GUARDRAIL_TAG_KEY: "true"},
-                opts=pulumi.ResourceOptions(parent=self, depends_on=wait),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=organization),
             )
-            for label, target_id in args.targets.items():
+            # The policy id and the target id are all an attachment waits for: the policy
+            # already waited for the organization, and the target for its OU or account.
+            for label, target_id in targets.items():
                 aws.organizations.PolicyAttachment(
                     f"{name}-scp-{number}-{label.replace(':', '-', 1)}",
                     policy_id=policy.id,
                     target_id=target_id,
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=wait),
+                    opts=pulumi.ResourceOptions(parent=self),
                 )
             created.append(policy)
             summaries.append(
@@ -100,7 +83,7 @@ class Guardrails(pulumi.ComponentResource):
                     "characters": rendered.characters,
                     "maxPolicyCharacters": config.max_policy_characters,
                     "size": f"{rendered.characters} of {config.max_policy_characters} characters",
-                    "targets": list(args.targets),
+                    "targets": list(targets),
                 }
             )
 

@@ -1,13 +1,12 @@
 """Organization: the AWS Organization (created or adopted), its OU tree and member accounts."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from . import inputs
+from .args import links_of, validated
 from .config.organization import OrganizationConfig, ou_parent
 from .errors import RootGuardError
 
@@ -18,9 +17,11 @@ SCP_POLICY_TYPE = "SERVICE_CONTROL_POLICY"
 CREATION_ONLY_ACCOUNT_INPUTS = ["iam_user_access_to_billing", "role_name"]
 
 
-@dataclass(frozen=True)
-class OrganizationArgs:
-    config: OrganizationConfig
+class OrganizationArgs(inputs.OrganizationConfig):
+    """`rootguard:organization` as plain data, keyed by Python field name."""
+
+
+_LINKS = links_of(OrganizationArgs, OrganizationConfig)
 
 
 class Organization(pulumi.ComponentResource):
@@ -31,17 +32,22 @@ class Organization(pulumi.ComponentResource):
     """
 
     organization_id: pulumi.Output[str]
+    """The organization's id (o-...)."""
     arn: pulumi.Output[str]
     root_id: pulumi.Output[str]
+    """The id of the organization's root (r-...)."""
     management_account_id: pulumi.Output[str]
     ou_ids: pulumi.Output[dict[str, str]]
+    """Every declared OU's id, by path."""
     account_ids: pulumi.Output[dict[str, str]]
+    """Every declared member account's id, by name."""
 
     def __init__(
         self, name: str, args: OrganizationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Validated before anything is registered: bad input registers nothing.
+        config = validated(OrganizationConfig, args, links=_LINKS, where=f"Organization {name!r}")
         super().__init__("rootguard:index:Organization", name, None, opts)
-        config = args.config
 
         # Resources that anything needing trusted access or SCPs must wait for.
         self.trusted_access: list[pulumi.Resource] = []

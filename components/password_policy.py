@@ -1,18 +1,20 @@
 """PasswordPolicy: the management account's IAM password policy."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from . import inputs
+from .args import links_of, validated
 from .config.password_policy import PasswordPolicyConfig
 
 
-@dataclass(frozen=True)
-class PasswordPolicyArgs:
-    config: PasswordPolicyConfig
+class PasswordPolicyArgs(inputs.PasswordPolicyConfig):
+    """`rootguard:passwordPolicy` as plain data, keyed by Python field name."""
+
+
+_LINKS = links_of(PasswordPolicyArgs, PasswordPolicyConfig)
 
 
 class PasswordPolicy(pulumi.ComponentResource):
@@ -22,13 +24,16 @@ class PasswordPolicy(pulumi.ComponentResource):
     an account has exactly one password policy, and this resource replaces whatever was set.
     """
 
-    settings: pulumi.Output[dict[str, int | bool | None]]
+    settings: pulumi.Output[dict[str, Any]]
+    """The policy as applied, by camelCase setting name."""
 
     def __init__(
         self, name: str, args: PasswordPolicyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        config = validated(
+            PasswordPolicyConfig, args, links=_LINKS, where=f"PasswordPolicy {name!r}"
+        )
         super().__init__("rootguard:index:PasswordPolicy", name, None, opts)
-        config = args.config
         aws.iam.AccountPasswordPolicy(
             f"{name}-policy",
             minimum_password_length=config.minimum_password_length,

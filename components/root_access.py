@@ -1,22 +1,24 @@
 """RootAccess: centralized root access management for the organization's member accounts."""
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NotRequired
 
 import pulumi
 import pulumi_aws as aws
 
+from . import inputs
+from .args import links_of, validated, waits_for
 from .config.root_access import RootAccessConfig
 
 
-@dataclass(frozen=True)
-class RootAccessArgs:
-    """`depends_on`: the resources that give IAM trusted access in the organization."""
+class RootAccessArgs(inputs.RootAccessConfig):
+    """`rootguard:rootAccess` as plain data, keyed by Python field name."""
 
-    config: RootAccessConfig
-    depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
+    organization_id: NotRequired[pulumi.Input[str]]
+    """The organization's id. Give the Organization component's output so the features wait
+    until trusted access for iam.amazonaws.com is enabled."""
+
+
+_LINKS = links_of(RootAccessArgs, RootAccessConfig)
 
 
 class RootAccess(pulumi.ComponentResource):
@@ -24,21 +26,27 @@ class RootAccess(pulumi.ComponentResource):
 
     With both on, member accounts can be left without root credentials and the only way to
     act as root in one is a short AssumeRoot session opened from the management account.
-    AWS needs trusted access for iam.amazonaws.com first, hence `depends_on`.
+    AWS needs trusted access for iam.amazonaws.com first, hence the organization id.
     """
 
     enabled_features: pulumi.Output[list[str]]
+    """The IAM organization features turned on."""
 
     def __init__(
         self, name: str, args: RootAccessArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        config = validated(RootAccessConfig, args, links=_LINKS, where=f"RootAccess {name!r}")
         super().__init__("rootguard:index:RootAccess", name, None, opts)
-        features = args.config.enabled_features
+        features = config.enabled_features
+        organization_id = args.get("organization_id")
         if features:
             aws.iam.OrganizationsFeatures(
                 f"{name}-features",
                 enabled_features=features,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[] if organization_id is None else [waits_for(organization_id)],
+                ),
             )
         self.enabled_features = pulumi.Output.from_input(features)
         self.register_outputs({"enabledFeatures": self.enabled_features})

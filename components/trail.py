@@ -1,7 +1,8 @@
 """OrgTrail: the organization CloudTrail trail, tamper-evident and encrypted.
 
 One multi-region organization trail (management events, global services, log file
-validation) in the management account, writing to
+validation) in the management account, or, without an organization id, the same trail for
+the one account it is deployed in; writing to
 
 - an S3 bucket created here (versioned, SSE-KMS with a bucket key, every public access block,
   bucket-owner-enforced, TLS-only, a lifecycle from the configured retention, optional Object
@@ -12,27 +13,28 @@ validation) in the management account, writing to
 The KMS key and the bucket are protected and never force-destroyed.
 """
 
-from __future__ import annotations
-
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired
 
 import pulumi
 import pulumi_aws as aws
 
-from . import trail_policies
+from . import inputs, trail_policies
+from .args import links_of, validated, waits_for
 from .aws_context import AwsContext
 from .config.trail import BucketSettings, TrailConfig
 
 
-@dataclass(frozen=True)
-class OrgTrailArgs:
-    config: TrailConfig
-    organization_id: pulumi.Input[str]
-    # Resources the trail must wait for: trusted access for cloudtrail.amazonaws.com.
-    trusted_access: Sequence[pulumi.Resource] = field(default_factory=tuple)
+class OrgTrailArgs(inputs.TrailConfig):
+    """`rootguard:trail` as plain data, plus the organization it logs."""
+
+    organization_id: NotRequired[pulumi.Input[str]]
+    """The organization to log: the trail records every member account's events, and waits
+    until trusted access for cloudtrail.amazonaws.com is enabled (give the Organization
+    component's output). Omit it for a trail of this one account."""
+
+
+_LINKS = links_of(OrgTrailArgs, TrailConfig)
 
 
 def _json(value: pulumi.Output[Any]) -> pulumi.Output[str]:
@@ -40,17 +42,22 @@ def _json(value: pulumi.Output[Any]) -> pulumi.Output[str]:
 
 
 class OrgTrail(pulumi.ComponentResource):
+    """A multi-region CloudTrail trail with log file validation, KMS-encrypted, delivering to a
+    protected S3 bucket and to a CloudWatch Logs group for the alarms."""
+
     trail_arn: pulumi.Output[str]
     bucket_name: pulumi.Output[str]
     log_group_name: pulumi.Output[str]
+    """The CloudWatch Logs group the trail delivers to (SecurityAlarms' input)."""
     log_group_arn: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: OrgTrailArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        config = validated(TrailConfig, args, links=_LINKS, where=f"OrgTrail {name!r}")
         super().__init__("rootguard:index:OrgTrail", name, None, opts)
-        config = args.config
+        organization_id = args.get("organization_id")
         here = AwsContext.lookup(self)
         child = pulumi.ResourceOptions(parent=self)
         protected = pulumi.ResourceOptions(parent=self, protect=True)
@@ -113,7 +120,7 @@ class OrgTrail(pulumi.ComponentResource):
             role=delivery_role.id,
             policy=_json(
                 pulumi.Output.all(
-                    log_group_arn, here.account_id, args.organization_id, here.region
+                    log_group_arn, here.account_id, organization_id, here.region
                 ).apply(
                     lambda v: trail_policies.delivery_permissions_policy(
                         log_group_arn=v[0], account_id=v[1], organization_id=v[2], region=v[3]
@@ -139,7 +146,7 @@ class OrgTrail(pulumi.ComponentResource):
                 key=key,
                 trail_arn=trail_arn,
                 here=here,
-                organization_id=args.organization_id,
+                organization_id=organization_id,
                 key_prefix=config.s3_key_prefix,
             )
             trail_key_arn = key.arn
@@ -149,7 +156,7 @@ class OrgTrail(pulumi.ComponentResource):
             name=config.name,
             s3_bucket_name=bucket_name,
             s3_key_prefix=config.s3_key_prefix,
-            is_organization_trail=True,
+            is_organization_trail=organization_id is not None,
             is_multi_region_trail=True,
             include_global_service_events=True,
             enable_log_file_validation=True,
@@ -165,7 +172,13 @@ class OrgTrail(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[*storage_ready, delivery_policy, *args.trusted_access],
+                # Without trusted access for cloudtrail.amazonaws.com an organization trail
+                # cannot be created: wait for whatever produces the organization id.
+                depends_on=[
+                    *storage_ready,
+                    delivery_policy,
+                    *([] if organization_id is None else [waits_for(organization_id)]),
+                ],
             ),
         )
 
@@ -192,7 +205,7 @@ class OrgTrail(pulumi.ComponentResource):
         key: aws.kms.Key,
         trail_arn: pulumi.Output[str],
         here: AwsContext,
-        organization_id: pulumi.Input[str],
+        organization_id: pulumi.Input[str] | None,
         key_prefix: str | None,
     ) -> tuple[pulumi.Output[str], list[pulumi.Resource]]:
         """Create the trail bucket; return its name and what CloudTrail needs in place first."""

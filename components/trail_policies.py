@@ -35,13 +35,14 @@ def bucket_policy(
     bucket_arn: str,
     trail_arn: str,
     account_id: str,
-    organization_id: str,
+    organization_id: str | None,
     key_prefix: str | None,
 ) -> Policy:
     """CloudTrail may check the ACL and write this trail's logs; nothing else, TLS only.
 
     An organization trail writes the management account's logs under AWSLogs/<account>/ and
-    every member account's under AWSLogs/<organization id>/.
+    every member account's under AWSLogs/<organization id>/; a single-account trail (no
+    organization id) writes only the former.
     """
     only_this_trail = {"aws:SourceArn": trail_arn}
     prefix = _log_prefix(key_prefix)
@@ -67,14 +68,20 @@ def bucket_policy(
                 "Resource": f"{bucket_arn}/{prefix}/{account_id}/*",
                 "Condition": write_condition,
             },
-            {
-                "Sid": "CloudTrailWriteOrganization",
-                "Effect": "Allow",
-                "Principal": {"Service": CLOUDTRAIL},
-                "Action": "s3:PutObject",
-                "Resource": f"{bucket_arn}/{prefix}/{organization_id}/*",
-                "Condition": write_condition,
-            },
+            *(
+                []
+                if organization_id is None
+                else [
+                    {
+                        "Sid": "CloudTrailWriteOrganization",
+                        "Effect": "Allow",
+                        "Principal": {"Service": CLOUDTRAIL},
+                        "Action": "s3:PutObject",
+                        "Resource": f"{bucket_arn}/{prefix}/{organization_id}/*",
+                        "Condition": write_condition,
+                    }
+                ]
+            ),
             {
                 "Sid": "DenyInsecureTransport",
                 "Effect": "Deny",
@@ -176,13 +183,17 @@ def delivery_trust_policy(*, account_id: str, trail_arn: str) -> Policy:
 
 
 def delivery_permissions_policy(
-    *, log_group_arn: str, account_id: str, organization_id: str, region: str
+    *, log_group_arn: str, account_id: str, organization_id: str | None, region: str
 ) -> Policy:
     """Create streams and put events in the trail's log group, and nowhere else.
 
     An organization trail names its streams <account>_CloudTrail_<region>... for the
-    management account and <organization id>_... for member accounts.
+    management account and <organization id>_... for member accounts; a single-account trail
+    (no organization id) only the former.
     """
+    streams = [f"{log_group_arn}:log-stream:{account_id}_CloudTrail_{region}*"]
+    if organization_id is not None:
+        streams.append(f"{log_group_arn}:log-stream:{organization_id}_*")
     return {
         "Version": VERSION,
         "Statement": [
@@ -190,10 +201,7 @@ def delivery_permissions_policy(
                 "Sid": "WriteTrailLogStreams",
                 "Effect": "Allow",
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": [
-                    f"{log_group_arn}:log-stream:{account_id}_CloudTrail_{region}*",
-                    f"{log_group_arn}:log-stream:{organization_id}_*",
-                ],
+                "Resource": streams,
             }
         ],
     }

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from offline.engine import Recording
 from offline.fake_aws import FakeAws
@@ -42,6 +43,12 @@ def minimal_organization(**overrides: Any) -> dict[str, Any]:
     }
     value.update(overrides)
     return value
+
+
+def plain_args(model: type[BaseModel], raw: dict[str, Any], **links: object) -> Any:
+    """Component args from a config section as written in a stack file (camelCase keys):
+    plain data by Python field name, as another program would pass it, plus links."""
+    return {**model.model_validate(raw).model_dump(exclude_unset=True), **links}
 
 
 @pytest.fixture

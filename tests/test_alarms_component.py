@@ -9,12 +9,12 @@ import pulumi
 import pytest
 
 from components.alarm_catalog import load_catalog
-from components.alarms import SecurityAlarms, SecurityAlarmsArgs
+from components.alarms import SecurityAlarms
 from components.config.alarms import AlarmsConfig
-from components.config.trail import TrailConfig
-from components.trail import OrgTrail, OrgTrailArgs
+from components.trail import OrgTrail
 from offline import Recording, Registration, run_program
 from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from tests.conftest import plain_args
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -23,12 +23,10 @@ EXISTING_TOPIC = "arn:aws:sns:us-east-1:123456789012:org-security"
 
 
 def run_alarms(raw: dict[str, Any] | None = None) -> Recording:
-    config = AlarmsConfig.model_validate(raw or {})
-
     def program() -> None:
-        trail = OrgTrail("trail", OrgTrailArgs(TrailConfig(), organization_id=ORGANIZATION_ID))
+        trail = OrgTrail("trail", {"organization_id": ORGANIZATION_ID})
         alarms = SecurityAlarms(
-            "alarms", SecurityAlarmsArgs(config, log_group_name=trail.log_group_name)
+            "alarms", plain_args(AlarmsConfig, raw or {}, log_group_name=trail.log_group_name)
         )
         pulumi.export("topic_arn", alarms.topic_arn)
         pulumi.export("alarm_arns", alarms.alarm_arns)

@@ -8,8 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config.contacts import ContactsConfig
-from components.contacts import RecoveryContacts, RecoveryContactsArgs
+from components.contacts import RecoveryContacts
 from offline import Recording, Registration, run_program
+from tests.conftest import plain_args
 
 CONTACT = "aws:account/alternativeContact:AlternativeContact"
 PRIMARY = "aws:account/primaryContact:PrimaryContact"
@@ -54,8 +55,6 @@ SECTION: dict[str, Any] = {
 
 
 def run(section: dict[str, Any] = SECTION) -> Recording:
-    config = ContactsConfig.model_validate(section)
-
     def program() -> None:
         # Stand-ins for what the Organization component provides: trusted access for
         # account.amazonaws.com and the declared member accounts' ids.
@@ -67,7 +66,10 @@ def run(section: dict[str, Any] = SECTION) -> Recording:
             for name, email in [("Prod Workloads", "p@example.com"), ("Dev", "d@example.com")]
         }
         contacts = RecoveryContacts(
-            "contacts", RecoveryContactsArgs(config, accounts, trusted_access=[trusted])
+            "contacts",
+            plain_args(
+                ContactsConfig, section, member_accounts=accounts, organization_id=trusted.id
+            ),
         )
         pulumi.export("security_contacts", contacts.security_contacts)
 

@@ -9,8 +9,7 @@ import pulumi
 import pytest
 
 from components.config import load_config
-from components.config.guardrails import GuardrailsConfig
-from components.guardrails import Guardrails, GuardrailsArgs
+from components.guardrails import Guardrails
 from components.scp import GUARDRAIL_TAG_KEY
 from offline import Recording, run_program
 from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ROOT_ID, FakeAws
@@ -180,7 +179,9 @@ def test_outputs_show_each_policy_with_size_quota_statements_and_targets(run_sta
         }
     ).guardrails
     outputs = recording.component_outputs[recording.named("rootguard-guardrails").urn]
-    assert outputs["policyIds"] == [p.id for p in recording.of_type(POLICY)]
+    # Registration order is asynchronous; the outputs follow the policies' numbering.
+    numbered = sorted(recording.of_type(POLICY), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    assert outputs["policyIds"] == [p.id for p in numbered]
     assert recording.exports["guardrailPolicyIds"] == outputs["policyIds"]
     summaries = outputs["policies"]
     assert [s["statementIds"] for s in summaries] == [
@@ -208,9 +209,11 @@ def test_bad_guardrails_config_registers_nothing(run_stack: Any) -> None:
 
 
 def test_component_is_usable_alone_with_explicit_target_ids() -> None:
-    config = GuardrailsConfig(statements=["DenyRootActions"])
     recording = run_program(
-        lambda: Guardrails("scps", GuardrailsArgs(config, {"ou:Workloads": "ou-ab12-cdef3456"}))
+        lambda: Guardrails(
+            "scps",
+            {"statements": ["DenyRootActions"], "attach_to": {"ou:Workloads": "ou-ab12-cdef3456"}},
+        )
     )
     (policy,) = recording.of_type(POLICY)
     assert json.loads(policy.inputs["content"])["Statement"][0]["Sid"] == "DenyRootActions"

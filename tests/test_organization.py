@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from components.config.organization import OrganizationConfig
-from components.organization import Organization, OrganizationArgs
+from components.organization import Organization
 from offline import Recording, run_program
 from offline.fake_aws import ROOT_ID, FakeAws
-from tests.conftest import minimal_organization
+from tests.conftest import minimal_organization, plain_args
 from tests.test_config_organization import ou_trees
 
 ORG = "aws:organizations/organization:Organization"
@@ -22,8 +22,8 @@ ACCOUNT = "aws:organizations/account:Account"
 
 
 def build(organization: dict[str, Any], fake: FakeAws | None = None) -> Recording:
-    config = OrganizationConfig.model_validate(organization)
-    return run_program(lambda: Organization("org", OrganizationArgs(config)), fake=fake)
+    args = plain_args(OrganizationConfig, organization)
+    return run_program(lambda: Organization("org", args), fake=fake)
 
 
 def test_adopt_creates_no_organization_and_hangs_top_ous_off_the_looked_up_root() -> None:

@@ -11,23 +11,25 @@ import pytest
 
 from components import trail_policies
 from components.config.trail import TrailConfig
-from components.trail import OrgTrail, OrgTrailArgs
+from components.trail import OrgTrail
 from offline import Recording, Registration, run_program
 from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from tests.conftest import plain_args
 
 KEY_ARN = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def run_trail(raw: dict[str, Any] | None = None, *, trusted_access: bool = True) -> Recording:
-    config = TrailConfig.model_validate(raw or {})
-
     def program() -> None:
-        access = (
-            [aws.organizations.Organization("org", feature_set="ALL")] if trusted_access else []
+        # The organization id as the Organization component gives it: an output of the
+        # organization created here (which enables trusted access), or a looked-up string.
+        organization_id = (
+            aws.organizations.Organization("org", feature_set="ALL").id
+            if trusted_access
+            else ORGANIZATION_ID
         )
         trail = OrgTrail(
-            "trail",
-            OrgTrailArgs(config, organization_id=ORGANIZATION_ID, trusted_access=access),
+            "trail", plain_args(TrailConfig, raw or {}, organization_id=organization_id)
         )
         pulumi.export("trail_arn", trail.trail_arn)
         pulumi.export("bucket_name", trail.bucket_name)

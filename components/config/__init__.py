@@ -97,8 +97,18 @@ def load_config(raw: Mapping[str, Any], present_keys: Iterable[str] = ()) -> Roo
         raise ConfigError(format_error(errors[0])) from None
 
 
-def format_error(error: ErrorDetails) -> str:
-    """One line: `rootguard:<key>.<path>: <what is wrong and what is allowed>`."""
+def format_error(
+    error: ErrorDetails,
+    *,
+    model: type[BaseModel] = RootGuardConfig,
+    namespace: str | None = NAMESPACE,
+) -> str:
+    """One line: `rootguard:<key>.<path>: <what is wrong and what is allowed>`.
+
+    With `namespace=None` the error is about a component's args (plain data keyed by Python
+    field name, validated by `model`): the path has no namespace and unknown keys are
+    answered with the Python names.
+    """
     loc = list(error["loc"])
     message = error["msg"]
     kind = error["type"]
@@ -107,7 +117,7 @@ def format_error(error: ErrorDetails) -> str:
         message = cause.message
         loc.extend(_split_path(cause.path))
     elif kind == "extra_forbidden":
-        allowed = _allowed_keys(RootGuardConfig, loc[:-1])
+        allowed = _allowed_keys(model, loc[:-1], by_alias=namespace is not None)
         message = f"unknown key{_suggest(str(loc[-1]), allowed)}"
     elif kind == "missing":
         message = "is required"
@@ -115,14 +125,14 @@ def format_error(error: ErrorDetails) -> str:
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     else:
         message = f"{message[0].lower()}{message[1:]}, got {error.get('input')!r}"
-    return f"{_render_path(loc)}: {message}".replace("\n", " ")
+    return f"{_render_path(loc, namespace)}: {message}".replace("\n", " ")
 
 
-def _render_path(loc: list[int | str]) -> str:
+def _render_path(loc: list[int | str], namespace: str | None) -> str:
     if not loc:
-        return NAMESPACE
+        return namespace or "args"
     head, *rest = loc
-    path = f"{NAMESPACE}:{head}"
+    path = f"{namespace}:{head}" if namespace else str(head)
     for part in rest:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
@@ -143,22 +153,28 @@ def _split_path(path: str) -> list[int | str]:
 _INDEXES = re.compile(r"(.*?)((?:\[\d+\])*)", re.DOTALL)
 
 
-def _allowed_keys(model: type[BaseModel], loc: list[int | str]) -> list[str]:
-    """The camelCase keys allowed at `loc`, found by walking the model's annotations."""
+def _allowed_keys(
+    model: type[BaseModel], loc: list[int | str], *, by_alias: bool = True
+) -> list[str]:
+    """The keys allowed at `loc` (camelCase, or Python names), found by walking annotations."""
     current: Any = model
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int) or not _is_model(current):
             current = _item_type(current)
             continue
-        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        field = next(
+            (f for n, f in current.model_fields.items() if part in (f.alias or n, n)), None
+        )
         if field is None:
             return []
         current = field.annotation
     current = _unwrap(current)
     if not _is_model(current):
         return []
-    return [field.alias or name for name, field in current.model_fields.items()]
+    return [
+        (field.alias or name) if by_alias else name for name, field in current.model_fields.items()
+    ]
 
 
 def _is_model(tp: Any) -> bool:

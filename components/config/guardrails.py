@@ -50,8 +50,12 @@ StatementId = Annotated[
 ]
 
 
-class GuardrailsConfig(StrictModel):
-    """`rootguard:guardrails`: root-restricting SCPs rendered from the catalog."""
+class GuardrailPoliciesConfig(StrictModel):
+    """What the root-restricting SCPs say, and the quotas they must fit in.
+
+    The Guardrails component renders these; where the policies attach is separate
+    (`GuardrailsConfig` adds it for a whole organization).
+    """
 
     statements: list[StatementId] = Field(
         default_factory=lambda: list(catalog_ids()),
@@ -64,19 +68,6 @@ class GuardrailsConfig(StrictModel):
             "Break-glass / administrator role or user ARN patterns exempted from every "
             "exemptible statement (not from the root statements)."
         ),
-    )
-    targets: list[OuPath] | None = Field(
-        default=None,
-        min_length=1,
-        description="OU paths to attach the policies to (default: the organization root).",
-    )
-    exempt_ous: list[OuPath] = Field(
-        default_factory=list,
-        description="OU paths below a target that get no guardrails.",
-    )
-    exempt_accounts: list[AccountName] = Field(
-        default_factory=list,
-        description="Member account names below a target that get no guardrails.",
     )
     max_policy_characters: int = Field(
         default=DEFAULT_MAX_POLICY_CHARACTERS,
@@ -98,7 +89,7 @@ class GuardrailsConfig(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _check(self) -> GuardrailsConfig:
+    def _check_policies(self) -> GuardrailPoliciesConfig:
         _no_duplicates("statements", self.statements)
         _no_duplicates("exemptPrincipals", self.exempt_principals)
         for index, pattern in enumerate(self.exempt_principals):
@@ -108,9 +99,6 @@ class GuardrailsConfig(StrictModel):
                     f"exemptPrincipals[{index}]",
                     f"{pattern!r} would exempt every role or user; name the break-glass role",
                 )
-        _no_duplicates("targets", self.targets or [])
-        _no_duplicates("exemptOus", self.exempt_ous)
-        _no_duplicates("exemptAccounts", self.exempt_accounts)
         try:
             self.policies()
         except QuotaError as error:
@@ -128,6 +116,33 @@ class GuardrailsConfig(StrictModel):
     def policies(self) -> tuple[RenderedPolicy, ...]:
         """The rendered SCPs, each within the quotas (checked when the config loads)."""
         return render_policies(self.statements, self.exempt_principals, self.quotas)
+
+
+class GuardrailsConfig(GuardrailPoliciesConfig):
+    """`rootguard:guardrails`: root-restricting SCPs rendered from the catalog."""
+
+    # Where the policies attach in the organization, routed around exempt OUs and accounts.
+
+    targets: list[OuPath] | None = Field(
+        default=None,
+        min_length=1,
+        description="OU paths to attach the policies to (default: the organization root).",
+    )
+    exempt_ous: list[OuPath] = Field(
+        default_factory=list,
+        description="OU paths below a target that get no guardrails.",
+    )
+    exempt_accounts: list[AccountName] = Field(
+        default_factory=list,
+        description="Member account names below a target that get no guardrails.",
+    )
+
+    @model_validator(mode="after")
+    def _check_routing(self) -> GuardrailsConfig:
+        _no_duplicates("targets", self.targets or [])
+        _no_duplicates("exemptOus", self.exempt_ous)
+        _no_duplicates("exemptAccounts", self.exempt_accounts)
+        return self
 
     def attachment_targets(self, organization: OrganizationConfig) -> tuple[Target, ...]:
         """Where the policies attach: the targets, routed around exempt OUs and accounts."""
