@@ -9,10 +9,11 @@ STAMP  := $(VENV)/.installed
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ## Render the plan of a stack offline: no credentials, no Pulumi CLI.
@@ -32,9 +33,11 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
-## Regenerate stacks/rootguard.schema.json from the config models.
+## Regenerate what is generated from the config models: the stack files' JSON schema and the
+## components' TypedDict inputs.
 schema: $(STAMP)
 	$(PY) -m components.config.schema > stacks/rootguard.schema.json
+	$(PY) -m components.config.component_inputs > components/inputs.py
 
 bench: $(STAMP)
 	$(PY) -m bench.plan_scale

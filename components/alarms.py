@@ -14,25 +14,17 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import alarm_policies, inputs
+from . import alarm_policies
 from .alarm_catalog import AlarmDefinition, enabled_alarms
 from .args import links_of, validated
 from .aws_context import AwsContext
 from .config.alarms import AlarmsConfig
 from .errors import RootGuardError
+from .inputs import SecurityAlarmsArgs as SecurityAlarmsArgs  # re-exported
 
 # CIS monitoring controls: any match within five minutes raises the alarm.
 PERIOD_SECONDS = 300
 THRESHOLD = 1
-
-
-class SecurityAlarmsArgs(inputs.AlarmsConfig):
-    """`rootguard:alarms` as plain data, plus the log group the filters read."""
-
-    log_group_name: pulumi.Input[str]
-    """The trail's CloudWatch Logs group (OrgTrail's `log_group_name`, so the filters wait for
-    it)."""
-
 
 _LINKS = links_of(SecurityAlarmsArgs, AlarmsConfig)
 

@@ -5,7 +5,6 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel
 
-from . import inputs
 from .alarms import SecurityAlarms
 from .args import links_of, validated
 from .config import RootGuardConfig
@@ -14,6 +13,7 @@ from .config.organization import OrganizationConfig
 from .contacts import RecoveryContacts
 from .guardrail_targets import Target
 from .guardrails import Guardrails
+from .inputs import RootGuardArgs as RootGuardArgs  # re-exported
 from .organization import Organization
 from .password_policy import PasswordPolicy
 from .root_access import RootAccess
@@ -23,10 +23,6 @@ NO_CONTACTS_WARNING = (
     "rootguard:contacts is not set: no SECURITY alternate contact is managed, so AWS may have "
     "no one to reach about a security event or a root recovery (see README, Contacts)"
 )
-
-
-class RootGuardArgs(inputs.RootGuardConfig):
-    """The whole stack config (every `rootguard:*` section) as plain data, by Python name."""
 
 
 _LINKS = links_of(RootGuardArgs, RootGuardConfig)

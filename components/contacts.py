@@ -11,27 +11,14 @@ the management account itself is written without it.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NotRequired
 
 import pulumi
 import pulumi_aws as aws
 
-from . import inputs
 from .args import links_of, validated, waits_for
 from .config.contacts import MANAGEMENT, ContactsConfig, contact_slug
 from .errors import RootGuardError
-
-
-class RecoveryContactsArgs(inputs.ContactsConfig):
-    """`rootguard:contacts` as plain data, plus the member accounts to write them on."""
-
-    member_accounts: NotRequired[dict[str, pulumi.Input[str]]]
-    """Member accounts by name (the keys `overrides` may use) to their account ids, such as the
-    Organization component's `account_id(name)`."""
-    organization_id: NotRequired[pulumi.Input[str]]
-    """The organization's id. Give the Organization component's output so member accounts'
-    contacts wait until trusted access for account.amazonaws.com is enabled."""
-
+from .inputs import RecoveryContactsArgs as RecoveryContactsArgs  # re-exported
 
 _LINKS = links_of(RecoveryContactsArgs, ContactsConfig)
 

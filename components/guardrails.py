@@ -1,29 +1,18 @@
 """Guardrails: the root-restricting SCPs, rendered from the catalog and attached to targets."""
 
-from typing import Any, NotRequired
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from . import inputs
 from .args import links_of, validated, waits_for
 from .config.guardrails import GuardrailPoliciesConfig
+from .inputs import GuardrailsArgs as GuardrailsArgs  # re-exported
 from .organization import SCP_POLICY_TYPE
 from .scp import GUARDRAIL_TAG_KEY
 
 # AWS's limit on a policy description.
 MAX_DESCRIPTION = 512
-
-
-class GuardrailsArgs(inputs.GuardrailPoliciesConfig):
-    """What to render (the SCP settings of `rootguard:guardrails`) and where to attach it."""
-
-    attach_to: NotRequired[dict[str, pulumi.Input[str]]]
-    """Where every policy is attached: a readable label (like `root`, `ou:Workloads` or
-    `account:audit`, used in resource names) to the id of the root, OU or account."""
-    organization_id: NotRequired[pulumi.Input[str]]
-    """The organization's id. Give the Organization component's output so the policies wait
-    until the organization (with SCPs enabled) exists."""
 
 
 _LINKS = links_of(GuardrailsArgs, GuardrailPoliciesConfig)

@@ -5,20 +5,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import inputs
 from .args import links_of, validated
 from .config.organization import OrganizationConfig, ou_parent
 from .errors import RootGuardError
+from .inputs import OrganizationArgs as OrganizationArgs  # re-exported
 
 SCP_POLICY_TYPE = "SERVICE_CONTROL_POLICY"
 
 # Changing either of these on an existing account makes the provider replace it; they only
 # matter at creation, so they are never diffed (and protect blocks a replacement anyway).
 CREATION_ONLY_ACCOUNT_INPUTS = ["iam_user_access_to_billing", "role_name"]
-
-
-class OrganizationArgs(inputs.OrganizationConfig):
-    """`rootguard:organization` as plain data, keyed by Python field name."""
 
 
 _LINKS = links_of(OrganizationArgs, OrganizationConfig)

@@ -5,14 +5,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import inputs
 from .args import links_of, validated
 from .config.password_policy import PasswordPolicyConfig
-
-
-class PasswordPolicyArgs(inputs.PasswordPolicyConfig):
-    """`rootguard:passwordPolicy` as plain data, keyed by Python field name."""
-
+from .inputs import PasswordPolicyArgs as PasswordPolicyArgs  # re-exported
 
 _LINKS = links_of(PasswordPolicyArgs, PasswordPolicyConfig)
 

@@ -1,22 +1,11 @@
 """RootAccess: centralized root access management for the organization's member accounts."""
 
-from typing import NotRequired
-
 import pulumi
 import pulumi_aws as aws
 
-from . import inputs
 from .args import links_of, validated, waits_for
 from .config.root_access import RootAccessConfig
-
-
-class RootAccessArgs(inputs.RootAccessConfig):
-    """`rootguard:rootAccess` as plain data, keyed by Python field name."""
-
-    organization_id: NotRequired[pulumi.Input[str]]
-    """The organization's id. Give the Organization component's output so the features wait
-    until trusted access for iam.amazonaws.com is enabled."""
-
+from .inputs import RootAccessArgs as RootAccessArgs  # re-exported
 
 _LINKS = links_of(RootAccessArgs, RootAccessConfig)
 

@@ -14,25 +14,16 @@ The KMS key and the bucket are protected and never force-destroyed.
 """
 
 import json
-from typing import Any, NotRequired
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from . import inputs, trail_policies
+from . import trail_policies
 from .args import links_of, validated, waits_for
 from .aws_context import AwsContext
 from .config.trail import BucketSettings, TrailConfig
-
-
-class OrgTrailArgs(inputs.TrailConfig):
-    """`rootguard:trail` as plain data, plus the organization it logs."""
-
-    organization_id: NotRequired[pulumi.Input[str]]
-    """The organization to log: the trail records every member account's events, and waits
-    until trusted access for cloudtrail.amazonaws.com is enabled (give the Organization
-    component's output). Omit it for a trail of this one account."""
-
+from .inputs import OrgTrailArgs as OrgTrailArgs  # re-exported
 
 _LINKS = links_of(OrgTrailArgs, TrailConfig)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from pydantic import BaseModel
 from offline.engine import Recording
 from offline.fake_aws import FakeAws
 from offline.plan import run_main
+from tests.package import build_wheel, install
 
 # Formatting an Output into a string is a bug; make it fail loudly in every test.
 os.environ["PULUMI_ERROR_OUTPUT_STRING"] = "1"
@@ -59,3 +62,20 @@ def run_stack() -> Iterator[Callable[..., Recording]]:
         return run_main({"aws:region": "us-east-1", **config}, stack="test", fake=fake)
 
     yield run
+
+
+@pytest.fixture(scope="session")
+def rootguard_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """rootguard's wheel, built from a copy of this checkout."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def rootguard_installed(
+    rootguard_wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """`import rootguard` resolves to the installed wheel for the rest of the session."""
+    site = install(rootguard_wheel, tmp_path_factory.mktemp("site"))
+    sys.path.insert(0, str(site))
+    yield site
+    sys.path.remove(str(site))

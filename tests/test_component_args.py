@@ -71,6 +71,8 @@ def test_component_args_are_the_config_fields_plus_links(
     args: type, model: type[BaseModel], links: set[str]
 ) -> None:
     assert set(args.__annotations__) == set(model.model_fields) | links
+    optional = {name for name, field in model.model_fields.items() if not field.is_required()}
+    assert args.__optional_keys__ - links == optional  # type: ignore[attr-defined]
 
 
 def test_a_component_names_the_bad_key_and_registers_nothing() -> None:

@@ -1,0 +1,47 @@
+"""Build rootguard's wheel from a copy of the repository and install it, as pip would.
+
+The packaging, provider and example tests import `rootguard` from this installation, so they
+exercise what another project gets from `pip install`, not the checkout's `components/`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# What the build reads: the project metadata and the package's source folder.
+BUILD_INPUTS = ("pyproject.toml", "components")
+
+
+def build_wheel(workdir: Path) -> Path:
+    """Build the wheel in a copy of the repository (the checkout gets no build/ folder)."""
+    source = workdir / "source"
+    source.mkdir()
+    for name in BUILD_INPUTS:
+        path = REPO / name
+        if path.is_dir():
+            shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(path, source / name)
+    dist = workdir / "dist"
+    _pip("wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(dist), str(source))
+    (wheel,) = dist.glob("rootguard-*.whl")
+    return wheel
+
+
+def install(wheel: Path, target: Path) -> Path:
+    """Install the wheel (without dependencies: they are this environment's) into `target`."""
+    _pip("install", "--no-deps", "--no-index", "--target", str(target), str(wheel))
+    return target
+
+
+def _pip(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
