@@ -66,7 +66,9 @@ def test_each_typed_dict_has_exactly_the_models_fields_and_optionality(
         assert {t.__name__ for t in _typed_dicts_in(annotation)} == {m.__name__ for m in nested}
 
 
-@pytest.mark.parametrize(("args", "model", "links"), COMPONENT_ARGS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(
+    ("args", "model", "links"), COMPONENT_ARGS, ids=[a.__name__ for a, _, _ in COMPONENT_ARGS]
+)
 def test_component_args_are_the_config_fields_plus_links(
     args: type, model: type[BaseModel], links: set[str]
 ) -> None:

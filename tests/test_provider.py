@@ -3,23 +3,19 @@ component constructed through the provider as another language's program would."
 
 from __future__ import annotations
 
-import json
-import runpy
+import sys
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 import yaml
-from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.experimental.schema import generate_schema
 
 from offline import run_program
 from offline.fake_aws import ORGANIZATION_ID
-from tests.package import REPO
+from tests.package import PROVIDER, hosted_components, package_schema
 
-PROVIDER = REPO / "provider"
 PUBLIC = [
     "RootGuard",
     "Organization",
@@ -35,29 +31,16 @@ PUBLIC = [
 @pytest.fixture(scope="module")
 def components(rootguard_installed: Path) -> list[type[pulumi.ComponentResource]]:
     """The components provider/__main__.py hosts, imported from the installed package."""
-    hosted: list[type[pulumi.ComponentResource]] = runpy.run_path(
-        str(PROVIDER / "__main__.py"), run_name="rootguard_provider"
-    )["COMPONENTS"]
+    hosted = hosted_components()
     for component in hosted:
-        assert Path(__import__(component.__module__).__file__ or "").is_relative_to(
-            rootguard_installed
-        )
+        module = sys.modules[component.__module__]
+        assert Path(module.__file__ or "").is_relative_to(rootguard_installed)
     return hosted
 
 
 @pytest.fixture(scope="module")
 def schema(components: list[type[pulumi.ComponentResource]]) -> dict[str, Any]:
-    result = Analyzer("rootguard").analyze(components)
-    spec = generate_schema(
-        "rootguard",
-        "0.1.0",
-        None,
-        result["component_definitions"],
-        result["type_definitions"],
-        sorted(result["dependencies"], key=lambda d: d.name),
-    )
-    document: dict[str, Any] = json.loads(json.dumps(spec.to_json()))
-    return document
+    return package_schema(components)
 
 
 def resource(schema: dict[str, Any], name: str) -> dict[str, Any]:
