@@ -41,6 +41,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.plan_scale
+	$(PY) -m bench.baseline_scale
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache plan-*.json

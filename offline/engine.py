@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from .fake_aws import FakeAws, UnknownInvoke
+from .speed import lean_mock_run
 
 __all__ = ["FakeAws", "Recording", "Registration", "UnknownInvoke", "run_program"]
 
@@ -158,12 +160,15 @@ def run_program(
     stack: str = "dev",
     project: str = "rootguard",
     fake: FakeAws | None = None,
+    lean: bool = True,
 ) -> Recording:
     """Run `program` as a Pulumi program under mocks and return what it registered.
 
     `config` maps full keys (`rootguard:organization`) to values; structured values are
     passed as JSON, exactly as the Pulumi CLI hands them to a program. Each run gets a fresh
     event loop and fresh runtime settings, so one run's pending work cannot leak into another.
+    `lean` (the default) skips work the mocks do not need (see offline/speed.py); the
+    benchmarks turn it off to measure the SDK's own defaults.
     """
     raw_config = {
         key: value if isinstance(value, str) else json.dumps(value)
@@ -183,9 +188,10 @@ def run_program(
     collector = _LogCollector()
     _PROGRAM_LOG.addHandler(collector)
     try:
-        _sync_await(run_pulumi_func(lambda: _run_and_resolve(program)))
-        root = pulumi.runtime.get_root_resource()
-        exports = _sync_await(_resolve(getattr(root, "outputs", {})))
+        with lean_mock_run() if lean else nullcontext():
+            _sync_await(run_pulumi_func(lambda: _run_and_resolve(program)))
+            root = pulumi.runtime.get_root_resource()
+            exports = _sync_await(_resolve(getattr(root, "outputs", {})))
     finally:
         _PROGRAM_LOG.removeHandler(collector)
         pulumi.runtime.settings.SETTINGS.outputs.clear()
