@@ -1,0 +1,97 @@
+"""The audit's catalog: check metadata and CIS alarm sample events, loaded from YAML once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..model import Check, Severity
+
+HERE = Path(__file__).resolve().parent
+
+ALARM_SEED = "Set up CloudWatch alarms on root activity (seed 000 §3, seed 004 #9)"
+ROOT_USAGE_CONTROL = "4.3"
+
+
+@dataclass(frozen=True)
+class AlarmControl:
+    """A CIS monitoring control: sample events a covering metric filter must match."""
+
+    control: str
+    title: str
+    severity: Severity
+    events: tuple[Mapping[str, Any], ...]
+
+    @property
+    def check_id(self) -> str:
+        return f"ALARM-{self.control}"
+
+
+@cache
+def checks() -> Mapping[str, Check]:
+    """Every check by id: the fixed ones from checks.yaml, then one per CIS alarm control."""
+    raw = yaml.safe_load((HERE / "checks.yaml").read_text())
+    catalog = {check_id: _check(check_id, entry) for check_id, entry in raw.items()}
+    for control in alarm_controls():
+        catalog[control.check_id] = Check(
+            id=control.check_id,
+            title=f"CIS {control.control} {control.title} raise an alarm to a confirmed subscriber",
+            severity=control.severity,
+            scope="trail",
+            cis_control=f"CIS {control.control}",
+            seed_practice=ALARM_SEED,
+            remediation=(
+                f"On the organization trail's log group create a metric filter with the CIS "
+                f"{control.control} pattern, an alarm on its metric (Sum >= 1 over 300 s) and "
+                "an SNS topic with at least one confirmed subscription (rootguard:alarms does "
+                "this); confirm pending subscriptions from the recipient's mailbox."
+            ),
+        )
+    return catalog
+
+
+def check(check_id: str) -> Check:
+    return checks()[check_id]
+
+
+@cache
+def alarm_controls() -> tuple[AlarmControl, ...]:
+    raw = _alarm_catalog()
+    return tuple(
+        AlarmControl(
+            control=str(entry["control"]),
+            title=str(entry["title"]),
+            severity=Severity(entry["severity"]),
+            events=tuple(entry["events"]),
+        )
+        for entry in raw["controls"]
+    )
+
+
+@cache
+def benign_event() -> Mapping[str, Any]:
+    event: Mapping[str, Any] = _alarm_catalog()["benign_event"]
+    return event
+
+
+@cache
+def _alarm_catalog() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((HERE / "cis_alarms.yaml").read_text())
+    return data
+
+
+def _check(check_id: str, entry: Mapping[str, Any]) -> Check:
+    return Check(
+        id=check_id,
+        title=str(entry["title"]),
+        severity=Severity(entry["severity"]),
+        scope=str(entry["scope"]),
+        cis_control=entry["cis"],
+        seed_practice=str(entry["seed"]),
+        remediation=" ".join(str(entry["remediation"]).split()),
+    )
