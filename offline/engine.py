@@ -83,14 +83,14 @@ class Recording:
         return {r.urn: r for r in self.registrations}
 
 
-class RecordingMonitor(mocks.MockMonitor):  # type: ignore[misc]
+class RecordingMonitor(mocks.MockMonitor):
     def __init__(self, fake: FakeAws) -> None:
         super().__init__(fake)
         self.recorded: list[Registration] = []
         self.component_outputs: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
             return response
         registered = self.resources[response.urn]
@@ -120,7 +120,7 @@ class RecordingMonitor(mocks.MockMonitor):  # type: ignore[misc]
     def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = rpc.deserialize_properties(request.outputs)
         self.component_outputs[request.urn] = dict(outputs)
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 async def _deserialize(struct: Any) -> dict[str, Any]:

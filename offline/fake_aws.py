@@ -7,10 +7,12 @@ lookup cannot slip into the program without a test noticing it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+
+from components.config.organization import REQUIRED_SERVICE_PRINCIPALS
 
 ORGANIZATION_ID = "o-exampleorg1"
 ROOT_ID = "r-ex12"
@@ -30,7 +32,7 @@ def fake_account_id(name: str) -> str:
     return str(int(_digest("account", name), 16))[-12:].rjust(12, "2")
 
 
-def _organization(region: str) -> dict[str, Any]:
+def _organization(trusted_services: Iterable[str]) -> dict[str, Any]:
     arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
     return {
         "id": ORGANIZATION_ID,
@@ -40,11 +42,9 @@ def _organization(region: str) -> dict[str, Any]:
         "masterAccountArn": f"{arn_base}:account/{ORGANIZATION_ID}/{MANAGEMENT_ACCOUNT_ID}",
         "masterAccountEmail": "aws-management@example.com",
         "masterAccountName": "management",
-        "awsServiceAccessPrincipals": [
-            "account.amazonaws.com",
-            "cloudtrail.amazonaws.com",
-            "iam.amazonaws.com",
-        ],
+        "awsServiceAccessPrincipals": sorted(
+            set(REQUIRED_SERVICE_PRINCIPALS) | set(trusted_services)
+        ),
         "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
         "roots": [
             {
@@ -62,9 +62,16 @@ def _organization(region: str) -> dict[str, Any]:
 class FakeAws(Mocks):
     """Pulumi mocks that answer like a small, healthy AWS Organization."""
 
-    def __init__(self, region: str = "us-east-1", organization: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        trusted_services: Iterable[str] = (),
+        organization: dict[str, Any] | None = None,
+    ):
         self.region = region
-        self.organization = organization or _organization(region)
+        self.organization = organization or _organization(trusted_services)
+        # (type, name) of every resource registered, even when the program later fails.
+        self.registered: list[tuple[str, str]] = []
         self.invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "aws:organizations/getOrganization:getOrganization": lambda _: self.organization,
             "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
@@ -88,13 +95,14 @@ class FakeAws(Mocks):
             },
         }
 
-    def call(self, args: MockCallArgs) -> dict[str, Any]:
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         handler = self.invokes.get(args.token)
         if handler is None:
             raise UnknownInvoke(f"the fake AWS does not model invoke {args.token!r}")
-        return handler(args.args)
+        return handler(args.args), []
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered.append((args.typ, args.name))
         computed = _COMPUTED.get(args.typ, _generic)(self, args)
         resource_id = args.resource_id or computed.pop("id", None) or f"{args.name}-id"
         return resource_id, {**args.inputs, **computed}

@@ -12,7 +12,6 @@ from .base import (
     Email,
     InvalidKey,
     Matching,
-    OrganizationId,
     OuId,
     ServicePrincipal,
     StrictModel,
@@ -79,15 +78,14 @@ class Account(StrictModel):
 class OrganizationConfig(StrictModel):
     """`rootguard:organization`."""
 
-    mode: Literal["adopt", "create", "import"] = Field(
+    mode: Literal["adopt", "create"] = Field(
         default="adopt",
         description=(
-            "adopt: look up the organization this stack runs in and verify its settings; "
-            "create: create a new organization; import: bring the existing organization "
-            "(`id`) under management so its trusted access and policy types are set from here."
+            "adopt: look up the organization this stack runs in (no resource is created) and "
+            "verify it has all features, SCPs and the trusted access rootguard needs; "
+            "create: create a new organization with those settings."
         ),
     )
-    id: OrganizationId | None = Field(default=None, description="Organization id, for `import`.")
     trusted_services: list[ServicePrincipal] = Field(
         default_factory=list,
         description="Service principals to trust in addition to the ones rootguard needs.",
@@ -97,11 +95,6 @@ class OrganizationConfig(StrictModel):
 
     @model_validator(mode="after")
     def _check_tree(self) -> OrganizationConfig:
-        if self.mode == "import" and self.id is None:
-            raise InvalidKey("id", "mode 'import' needs the organization id (o-...)")
-        if self.mode != "import" and self.id is not None:
-            raise InvalidKey("id", "is only allowed with mode 'import'")
-
         seen_paths: set[str] = set()
         for index, ou in enumerate(self.organizational_units):
             where = f"organizationalUnits[{index}].path"

@@ -1,0 +1,33 @@
+"""rootguard's Pulumi program: validate the stack config, build RootGuard, export outputs."""
+
+import pulumi
+from pulumi.runtime.config import CONFIG, get_config_env
+
+from components.baseline import RootGuard
+from components.config import NAMESPACE, ConfigError, RootGuardConfig, config_keys, load_config
+
+
+def stack_config() -> RootGuardConfig:
+    """Every `rootguard:*` key, validated before any resource is registered."""
+    config = pulumi.Config(NAMESPACE)
+    sections: dict[str, object] = {}
+    try:
+        for key in config_keys():
+            section = key.split(":", 1)[1]
+            if config.get(section) is not None:
+                sections[section] = config.get_object(section)
+        present = set(CONFIG.get()) | set(get_config_env())
+        return load_config(sections, present_keys=present)
+    except pulumi.ConfigTypeError as error:
+        raise pulumi.RunError(f"{error.key}: must be a structured value (a YAML mapping)") from None
+    except ConfigError as error:
+        raise pulumi.RunError(str(error)) from None
+
+
+guard = RootGuard("rootguard", stack_config())
+organization = guard.organization
+pulumi.export("organizationId", organization.organization_id)
+pulumi.export("rootId", organization.root_id)
+pulumi.export("managementAccountId", organization.management_account_id)
+pulumi.export("organizationalUnitIds", organization.ou_ids)
+pulumi.export("accountIds", organization.account_ids)

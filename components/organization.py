@@ -1,0 +1,167 @@
+"""Organization: the AWS Organization (created or adopted), its OU tree and member accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from .config.organization import OrganizationConfig, ou_parent
+from .errors import RootGuardError
+
+SCP_POLICY_TYPE = "SERVICE_CONTROL_POLICY"
+
+# Changing either of these on an existing account makes the provider replace it; they only
+# matter at creation, so they are never diffed (and protect blocks a replacement anyway).
+CREATION_ONLY_ACCOUNT_INPUTS = ["iam_user_access_to_billing", "role_name"]
+
+
+@dataclass(frozen=True)
+class OrganizationArgs:
+    config: OrganizationConfig
+
+
+class Organization(pulumi.ComponentResource):
+    """The organization, its OUs (created parent first) and its member accounts.
+
+    Existing OUs and accounts named by id in the config are imported, never created again.
+    Accounts are protected, retained on delete and never closed by a destroy.
+    """
+
+    organization_id: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    root_id: pulumi.Output[str]
+    management_account_id: pulumi.Output[str]
+    ou_ids: pulumi.Output[dict[str, str]]
+    account_ids: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self, name: str, args: OrganizationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("rootguard:index:Organization", name, None, opts)
+        config = args.config
+
+        # Resources that anything needing trusted access or SCPs must wait for.
+        self.trusted_access: list[pulumi.Resource] = []
+        if config.mode == "create":
+            organization = aws.organizations.Organization(
+                f"{name}-organization",
+                feature_set="ALL",
+                aws_service_access_principals=config.service_principals,
+                enabled_policy_types=[SCP_POLICY_TYPE],
+                opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True),
+            )
+            self.trusted_access.append(organization)
+            self.organization_id = organization.id
+            self.arn = organization.arn
+            self.management_account_id = organization.master_account_id
+            self.root_id = organization.roots.apply(_root_id)
+        else:
+            existing = aws.organizations.get_organization(opts=pulumi.InvokeOptions(parent=self))
+            _verify_adopted(existing, config)
+            self.organization_id = pulumi.Output.from_input(existing.id)
+            self.arn = pulumi.Output.from_input(existing.arn)
+            self.management_account_id = pulumi.Output.from_input(existing.master_account_id)
+            self.root_id = pulumi.Output.from_input(_root_id(existing.roots))
+
+        self.organizational_units: dict[str, aws.organizations.OrganizationalUnit] = {}
+        for ou in config.organizational_units:
+            parent = ou_parent(ou.path)
+            parent_id = self.root_id if parent is None else self.organizational_units[parent].id
+            self.organizational_units[ou.path] = aws.organizations.OrganizationalUnit(
+                f"{name}-ou-{ou.path}",
+                name=ou.path.rsplit("/", 1)[-1],
+                parent_id=parent_id,
+                tags=ou.tags or None,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    protect=True,
+                    retain_on_delete=True,
+                    import_=ou.id,
+                ),
+            )
+
+        self.accounts: dict[str, aws.organizations.Account] = {}
+        for account in config.accounts:
+            self.accounts[account.name] = aws.organizations.Account(
+                f"{name}-account-{account.name}",
+                name=account.name,
+                email=account.email,
+                parent_id=self.organizational_units[account.ou].id,
+                # An imported account's billing access is whatever it is; AWS cannot read it
+                # back, so setting it would make the import fail to match.
+                iam_user_access_to_billing=None
+                if account.id
+                else account.iam_user_access_to_billing,
+                close_on_deletion=False,
+                tags=account.tags or None,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    protect=True,
+                    retain_on_delete=True,
+                    import_=account.id,
+                    ignore_changes=CREATION_ONLY_ACCOUNT_INPUTS,
+                ),
+            )
+
+        self.ou_ids = _id_map(self.organizational_units)
+        self.account_ids = _id_map(self.accounts)
+        self.register_outputs(
+            {
+                "organizationId": self.organization_id,
+                "rootId": self.root_id,
+                "managementAccountId": self.management_account_id,
+                "ouIds": self.ou_ids,
+                "accountIds": self.account_ids,
+            }
+        )
+
+    def ou_id(self, path: str) -> pulumi.Output[str]:
+        """The id of a declared OU, by path."""
+        return self.organizational_units[path].id
+
+    def account_id(self, name: str) -> pulumi.Output[str]:
+        """The id of a declared member account, by name."""
+        return self.accounts[name].id
+
+
+def _root_id(roots: Any) -> str:
+    return str(roots[0].id)
+
+
+def _id_map(resources: dict[str, Any]) -> pulumi.Output[dict[str, str]]:
+    return pulumi.Output.all(**{key: res.id for key, res in resources.items()}).apply(dict)
+
+
+def _verify_adopted(
+    existing: aws.organizations.GetOrganizationResult, config: OrganizationConfig
+) -> None:
+    """Adopting creates nothing, so the settings rootguard relies on must already be on."""
+    problems: list[str] = []
+    if existing.feature_set != "ALL":
+        problems.append(
+            f"feature set is {existing.feature_set}, not ALL "
+            "(aws organizations enable-all-features)"
+        )
+    root = existing.roots[0]
+    scp_enabled = any(
+        p.type == SCP_POLICY_TYPE and p.status == "ENABLED" for p in root.policy_types
+    )
+    if not scp_enabled:
+        problems.append(
+            "SCPs are not enabled (aws organizations enable-policy-type "
+            f"--root-id {root.id} --policy-type {SCP_POLICY_TYPE})"
+        )
+    missing = sorted(set(config.service_principals) - set(existing.aws_service_access_principals))
+    problems.extend(
+        f"no trusted access for {principal} "
+        f"(aws organizations enable-aws-service-access --service-principal {principal})"
+        for principal in missing
+    )
+    if problems:
+        raise RootGuardError(
+            f"rootguard:organization.mode: adopted organization {existing.id} is not ready: "
+            + "; ".join(problems)
+        )
