@@ -91,9 +91,7 @@ class Clients:
                 self._shared[key] = client
         return client
 
-    def root_session(
-        self, service: str, account_id: str, credentials: TemporaryCredentials
-    ) -> Any:
+    def root_session(self, service: str, account_id: str, credentials: TemporaryCredentials) -> Any:
         """A client acting as a member account's root user (an AssumeRoot session)."""
         session = getattr(self._local, "session", None)
         if session is None:

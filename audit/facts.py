@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 T = TypeVar("T")
 
@@ -33,7 +33,7 @@ class Skipped:
     reason: str
 
 
-Maybe = T | Unavailable
+Maybe: TypeAlias = T | Unavailable
 
 
 # --- The organization -----------------------------------------------------------------
@@ -130,7 +130,6 @@ class AccountSummary:
 class RootCredentialUsage:
     """The credential report's <root_account> row (None where the report says N/A)."""
 
-    password_enabled: bool
     password_last_used: datetime | None
     access_keys_active: tuple[bool, bool]
     access_keys_last_used: tuple[datetime | None, datetime | None]

@@ -197,8 +197,5 @@ def _glob(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
 
 @cache
 def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    parts = (
-        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
-    )
+    parts = (".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
-

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from components.config import RootGuardConfig
+
 
 @dataclass(frozen=True)
 class PasswordRequirement:
@@ -35,3 +37,12 @@ class AuditSettings:
     password: PasswordRequirement = field(default_factory=PasswordRequirement)
     scp: ScpScope = field(default_factory=ScpScope)
     alarm_controls: tuple[str, ...] | None = None  # None: every CIS control in the catalog
+
+
+def settings_for(config: RootGuardConfig, base: AuditSettings) -> AuditSettings:
+    """The settings a stack's config implies; sections not in the config keep `base`.
+
+    The guardrails, password policy and alarms sections land as their engineers finish;
+    until a section exists on RootGuardConfig its checks use the CIS defaults in `base`.
+    """
+    return base

@@ -25,7 +25,8 @@ class AlarmControl:
     control: str
     title: str
     severity: Severity
-    events: tuple[Mapping[str, Any], ...]
+    events: tuple[Mapping[str, Any], ...]  # a covering filter matches every one
+    not_events: tuple[Mapping[str, Any], ...]  # and none of these
 
     @property
     def check_id(self) -> str:
@@ -68,6 +69,7 @@ def alarm_controls() -> tuple[AlarmControl, ...]:
             title=str(entry["title"]),
             severity=Severity(entry["severity"]),
             events=tuple(entry["events"]),
+            not_events=tuple(entry.get("not_events", ())),
         )
         for entry in raw["controls"]
     )

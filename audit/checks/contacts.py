@@ -32,7 +32,9 @@ def _alternate_contacts(account_id: str, contacts: AccountContacts | Skipped) ->
     present, distinct = check("CONTACT-SECURITY"), check("CONTACT-DISTINCT")
     resource = f"{account_id}/alternate-contact/{SECURITY}"
     if isinstance(contacts, Skipped):
-        return [c.not_applicable(account_id, resource, contacts.reason) for c in (present, distinct)]
+        return [
+            c.not_applicable(account_id, resource, contacts.reason) for c in (present, distinct)
+        ]
     security = contacts.contacts.get(SECURITY)
     if isinstance(security, Unavailable):
         return [c.unknown(account_id, resource, security.reason) for c in (present, distinct)]
@@ -42,9 +44,7 @@ def _alternate_contacts(account_id: str, contacts: AccountContacts | Skipped) ->
             distinct.not_applicable(account_id, resource, "no SECURITY contact to compare"),
         ]
     findings = [
-        present.passed(
-            account_id, resource, f"SECURITY contact {security.name} <{security.email}>"
-        )
+        present.passed(account_id, resource, f"SECURITY contact {security.name} <{security.email}>")
     ]
     shared: list[str] = []
     for kind in ("BILLING", "OPERATIONS"):

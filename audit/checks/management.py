@@ -55,7 +55,7 @@ def root_user(facts: AuditFacts, settings: AuditSettings, now: datetime) -> list
                 hardware.failed(
                     account,
                     root,
-                    f"virtual MFA device assigned to the root user: {', '.join(virtual)}",
+                    f"virtual MFA device assigned to root: {', '.join(virtual)}",
                 )
             )
         else:
@@ -69,8 +69,7 @@ def root_user(facts: AuditFacts, settings: AuditSettings, now: datetime) -> list
                 not summary.access_keys_present,
                 account,
                 root,
-                "GetAccountSummary AccountAccessKeysPresent="
-                f"{int(summary.access_keys_present)}",
+                f"GetAccountSummary AccountAccessKeysPresent={int(summary.access_keys_present)}",
             )
         )
 
@@ -149,9 +148,7 @@ def password_shortfalls(policy: PasswordPolicy, required: PasswordRequirement) -
     """How the live policy falls short of the required one; empty when it meets it."""
     shortfalls: list[str] = []
     if policy.minimum_length < required.minimum_length:
-        shortfalls.append(
-            f"minimum length {policy.minimum_length} < {required.minimum_length}"
-        )
+        shortfalls.append(f"minimum length {policy.minimum_length} < {required.minimum_length}")
     for name, wanted, actual in (
         ("symbols", required.require_symbols, policy.require_symbols),
         ("numbers", required.require_numbers, policy.require_numbers),

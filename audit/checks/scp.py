@@ -95,7 +95,9 @@ def _judge_targets(
             findings.append(item.unknown(target.account_id, target.id, policies.reason))
         else:
             findings.append(
-                _judge_target(item, target, lineage.get(target.id, (target.id,)), policies, judge, what)
+                _judge_target(
+                    item, target, lineage.get(target.id, (target.id,)), policies, judge, what
+                )
             )
     return findings
 

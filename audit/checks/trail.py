@@ -1,8 +1,8 @@
-"""Checks on the organization trail: exists, multi-region, logging, validated, encrypted, delivering."""
+"""Checks on the organization trail: multi-region, logging, validated, encrypted, delivering."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..catalog import check
 from ..facts import AuditFacts, Trail, Unavailable
@@ -77,16 +77,14 @@ def _delivery(trail: Trail, account: str, settings: AuditSettings, now: datetime
     error = trail.status.latest_cloudwatch_error
     suffix = f"; LatestCloudWatchLogsDeliveryError={error}" if error else ""
     if latest is None:
-        return item.failed(
-            account, trail.arn, f"never delivered to {trail.log_group_name}{suffix}"
-        )
+        return item.failed(account, trail.arn, f"never delivered to {trail.log_group_name}{suffix}")
     age = now - latest
     if age > settings.cloudwatch_max_age:
         return item.failed(
             account,
             trail.arn,
             f"last delivered to {trail.log_group_name} at {latest.isoformat()}, "
-            f"{_hours(age.total_seconds())} ago (limit {_hours(settings.cloudwatch_max_age.total_seconds())}){suffix}",
+            f"{_hours(age)} ago (limit {_hours(settings.cloudwatch_max_age)}){suffix}",
         )
     return item.passed(
         account,
@@ -95,5 +93,5 @@ def _delivery(trail: Trail, account: str, settings: AuditSettings, now: datetime
     )
 
 
-def _hours(seconds: float) -> str:
-    return f"{seconds / 3600:.1f} h"
+def _hours(age: timedelta) -> str:
+    return f"{age.total_seconds() / 3600:.1f} h"

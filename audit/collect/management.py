@@ -46,9 +46,7 @@ def collect_management(
     return Management(
         account_id=account_id,
         summary=attempt(lambda: _summary(iam), "iam:GetAccountSummary"),
-        virtual_mfa_on_root=attempt(
-            lambda: _virtual_mfa_on_root(iam), "iam:ListVirtualMFADevices"
-        ),
+        virtual_mfa_on_root=attempt(lambda: _virtual_mfa_on_root(iam), "iam:ListVirtualMFADevices"),
         root_usage=_root_usage(iam, report_timeout, sleep),
         password_policy=attempt(lambda: _password_policy(iam), "iam:GetAccountPasswordPolicy"),
         root_access_features=root_access_features,

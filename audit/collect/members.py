@@ -12,7 +12,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..aws import READ_ERRORS, Clients, TemporaryCredentials, attempt, describe_error, error_code, paginate
+from ..aws import (
+    READ_ERRORS,
+    Clients,
+    TemporaryCredentials,
+    attempt,
+    describe_error,
+    error_code,
+    paginate,
+)
 from ..facts import (
     AccountContacts,
     AlternateContact,
@@ -52,8 +60,7 @@ def read_member_root(clients: Clients, account_id: str) -> MemberRoot | Unavaila
         ),
         mfa_devices=attempt(
             lambda: tuple(
-                device["SerialNumber"]
-                for device in paginate(iam, "list_mfa_devices", "MFADevices")
+                device["SerialNumber"] for device in paginate(iam, "list_mfa_devices", "MFADevices")
             ),
             "iam:ListMFADevices",
         ),

@@ -27,13 +27,15 @@ PENDING = "PendingConfirmation"
 
 def collect_monitoring(clients: Clients) -> Monitoring:
     raw_trails = attempt(
-        lambda: clients.management("cloudtrail")
-        .describe_trails(includeShadowTrails=True)
-        .get("trailList", []),
+        lambda: (
+            clients.management("cloudtrail")
+            .describe_trails(includeShadowTrails=True)
+            .get("trailList", [])
+        ),
         "cloudtrail:DescribeTrails",
     )
     if isinstance(raw_trails, Unavailable):
-        return Monitoring(raw_trails, None, Skipped(raw_trails.reason), Skipped(raw_trails.reason))
+        return Monitoring(raw_trails, None, raw_trails, raw_trails)
     trails = tuple(_trail(clients, raw) for raw in _unique(raw_trails))
     trail = select_trail(trails)
     if trail is None or trail.log_group_name is None:
@@ -51,7 +53,7 @@ def collect_monitoring(clients: Clients) -> Monitoring:
         "logs:DescribeMetricFilters",
     )
     if isinstance(filters, Unavailable):
-        return Monitoring(trails, trail, filters, Skipped(filters.reason))
+        return Monitoring(trails, trail, filters, filters)
 
     cloudwatch = clients.management("cloudwatch", trail.home_region)
     filter_metrics = {metric for f in filters for metric in f.metrics}
@@ -169,7 +171,9 @@ def _subscriptions(clients: Clients, topic_arn: str) -> Maybe[TopicSubscriptions
     sns = clients.management("sns", region)
 
     def count() -> TopicSubscriptions:
-        subscriptions = paginate(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn)
+        subscriptions = paginate(
+            sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn
+        )
         pending = sum(1 for s in subscriptions if s.get("SubscriptionArn") == PENDING)
         confirmed = sum(
             1 for s in subscriptions if str(s.get("SubscriptionArn", "")).startswith("arn:")

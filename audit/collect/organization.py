@@ -42,7 +42,9 @@ def collect_organization(
     except READ_ERRORS as exc:
         # Without the tree nothing else can be judged: a permission problem, so stop.
         what = "organizations (ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent)"
-        raise AuditError(f"cannot read the organization tree: {describe_error(exc, what)}") from None
+        raise AuditError(
+            f"cannot read the organization tree: {describe_error(exc, what)}"
+        ) from None
     return Organization(
         id=description["Id"],
         management_account_id=description["MasterAccountId"],
