@@ -129,9 +129,7 @@ def test_other_insecurities_fail_their_check(world: World, insecurity: str) -> N
         }
     elif insecurity == "virtual mfa":
         serial = world.assign_virtual_mfa_to_root()
-        expected = {
-            ("ROOT-HW-MFA", MANAGEMENT): f"virtual MFA device assigned to the root user: {serial}"
-        }
+        expected = {("ROOT-HW-MFA", MANAGEMENT): f"virtual MFA device assigned to root: {serial}"}
     else:
         world.root_row["access_key_1_last_used_date"] = (world.now).strftime(
             "%Y-%m-%dT%H:%M:%S+00:00"
