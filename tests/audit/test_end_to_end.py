@@ -150,5 +150,5 @@ def test_http_path_through_a_moto_server(server_world: World) -> None:
 
     assert not_passing(findings) == {}
     # The calls the audit made went to the server, not to an in-process mock.
-    assert ("ListAccountsForParent", None) in server_world.calls
+    assert ("organizations", "ListAccountsForParent", None) in server_world.calls
     assert len(findings) > 50

@@ -154,7 +154,9 @@ class World:
         self.topics: dict[str, str] = {}
         self.trail_arn = ""
         self.stubbers: list[Stubber] = []
-        self.calls: list[tuple[str, str | None]] = []  # (operation, member account or None)
+        # (service, operation, member account for root-session calls or None): every call
+        # the audit made, recorded before it is sent (or stubbed).
+        self.calls: list[tuple[str, str, str | None]] = []
 
     # --- What moto cannot express --------------------------------------------------------
 
@@ -394,7 +396,7 @@ class World:
     def on_new_client(self, client: Any, scope: ClientScope) -> None:
         client.meta.events.register(
             "before-call.*.*",
-            lambda model, **_: self.calls.append((model.name, scope.account_id)),
+            lambda model, **_: self.calls.append((scope.service, model.name, scope.account_id)),
         )
         if scope.account_id is not None:
             self._stub_member_root(client, scope.account_id)
