@@ -51,7 +51,7 @@ def collect_management(
         password_policy=attempt(lambda: _password_policy(iam), "iam:GetAccountPasswordPolicy"),
         root_access_features=root_access_features,
         contact_information=attempt(
-            lambda: _contact_information(clients.management("account")),
+            lambda: read_contact_information(clients.management("account")),
             "account:GetContactInformation",
         ),
     )
@@ -96,7 +96,7 @@ def _root_usage(
     iam: Any, timeout: float, sleep: Callable[[float], None]
 ) -> Maybe[RootCredentialUsage]:
     content = attempt(
-        lambda: _credential_report(iam, timeout, sleep),
+        lambda: read_credential_report(iam, timeout, sleep),
         "iam:GenerateCredentialReport/GetCredentialReport",
     )
     if isinstance(content, Unavailable):
@@ -106,7 +106,7 @@ def _root_usage(
     return parse_root_row(content)
 
 
-def _credential_report(iam: Any, timeout: float, sleep: Callable[[float], None]) -> str | None:
+def read_credential_report(iam: Any, timeout: float, sleep: Callable[[float], None]) -> str | None:
     """Generate (or reuse) the credential report and wait for it, at most `timeout` seconds."""
     waited = 0.0
     delay = 1.0
@@ -169,7 +169,7 @@ def _password_policy(iam: Any) -> PasswordPolicy | None:
     )
 
 
-def _contact_information(account: Any) -> ContactInformation | None:
+def read_contact_information(account: Any) -> ContactInformation | None:
     try:
         info = account.get_contact_information()["ContactInformation"]
     except account.exceptions.ResourceNotFoundException:
