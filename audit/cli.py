@@ -27,7 +27,7 @@ from botocore.exceptions import (
 from components.config import ConfigError, RootGuardConfig
 from components.config.stack_file import read_stack_config, validate_stack_config
 
-from .aws import Clients, describe_error
+from .aws import ClientHook, Clients, describe_error
 from .collect import CollectOptions
 from .errors import AuditError
 from .model import Severity
@@ -106,11 +106,17 @@ def _positive(value: str) -> int:
     return number
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    on_new_client: ClientHook | None = None,
+) -> int:
+    """Run the CLI; `on_new_client` sees every boto3 client made (tests attach stubs there)."""
     args = parser().parse_args(argv)
     out = stdout or sys.stdout
     try:
-        return _run(args, out)
+        return _run(args, out, on_new_client)
     except (AuditError, ConfigError) as exc:
         return _usage_error(str(exc), args.debug)
     except ProfileNotFound as exc:
@@ -142,14 +148,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return _usage_error("interrupted", args.debug)
 
 
-def _run(args: argparse.Namespace, out: TextIO) -> int:
+def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None) -> int:
     config: RootGuardConfig | None = None
     region = args.region
     if args.stack:
         raw = read_stack_config(args.stack)
         config = validate_stack_config(raw)
         region = region or raw.get("aws:region")
-    clients = _clients(args, region)
+    clients = _clients(args, region, on_new_client)
     progress = ProgressBar(sys.stderr, enabled=not args.no_progress and sys.stderr.isatty())
     started = datetime.now(UTC)
     try:
@@ -186,14 +192,20 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 
-def _clients(args: argparse.Namespace, region: str | None) -> Clients:
+def _clients(
+    args: argparse.Namespace, region: str | None, on_new_client: ClientHook | None
+) -> Clients:
     import boto3
 
     resolved = region or boto3.Session(profile_name=args.profile).region_name
     if not resolved:
         raise NoRegionError
     return Clients(
-        args.profile, resolved, max_workers=args.max_workers, endpoint_url=args.endpoint_url
+        args.profile,
+        resolved,
+        max_workers=args.max_workers,
+        endpoint_url=args.endpoint_url,
+        on_new_client=on_new_client,
     )
 
 
