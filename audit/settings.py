@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from components.config import RootGuardConfig
-
-
-@dataclass(frozen=True)
-class PasswordRequirement:
-    """The password policy the management account must meet (CIS 1.8/1.9 by default)."""
-
-    minimum_length: int = 14
-    require_symbols: bool = True
-    require_numbers: bool = True
-    require_uppercase: bool = True
-    require_lowercase: bool = True
-    reuse_prevention: int | None = 24
-    max_age_days: int | None = None  # None: expiry not required
+from components.config.password_policy import PasswordPolicyConfig
 
 
 @dataclass(frozen=True)
@@ -34,15 +22,21 @@ class ScpScope:
 class AuditSettings:
     unused_days: int = 90
     cloudwatch_max_age: timedelta = timedelta(days=1)
-    password: PasswordRequirement = field(default_factory=PasswordRequirement)
+    # rootguard:passwordPolicy; its defaults are CIS 1.8/1.9, used when no stack is given.
+    password: PasswordPolicyConfig = field(default_factory=PasswordPolicyConfig)
     scp: ScpScope = field(default_factory=ScpScope)
     alarm_controls: tuple[str, ...] | None = None  # None: every CIS control in the catalog
 
 
 def settings_for(config: RootGuardConfig, base: AuditSettings) -> AuditSettings:
-    """The settings a stack's config implies; sections not in the config keep `base`.
-
-    The guardrails, password policy and alarms sections land as their engineers finish;
-    until a section exists on RootGuardConfig its checks use the CIS defaults in `base`.
-    """
-    return base
+    """The settings a stack's config implies; what the config does not say keeps `base`."""
+    guardrails = config.guardrails
+    return replace(
+        base,
+        password=config.password_policy,
+        scp=ScpScope(
+            target_paths=tuple(guardrails.targets) if guardrails.targets else ("",),
+            exempt_paths=frozenset(guardrails.exempt_ous),
+            exempt_accounts=frozenset(guardrails.exempt_accounts),
+        ),
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from components.config.password_policy import PasswordPolicyConfig
+
 from ..catalog import check
 from ..facts import (
     ROOT_CREDENTIALS_MANAGEMENT,
@@ -13,7 +15,7 @@ from ..facts import (
     Unavailable,
 )
 from ..model import Finding
-from ..settings import AuditSettings, PasswordRequirement
+from ..settings import AuditSettings
 
 
 def management_findings(facts: AuditFacts, settings: AuditSettings, now: datetime) -> list[Finding]:
@@ -122,7 +124,7 @@ def centralized_root_access(facts: AuditFacts) -> Finding:
     return centralized.passed(account, resource, f"enabled features: {enabled}")
 
 
-def password_policy(facts: AuditFacts, required: PasswordRequirement) -> Finding:
+def password_policy(facts: AuditFacts, required: PasswordPolicyConfig) -> Finding:
     policy_check = check("PASSWORD-POLICY")
     account = facts.management.account_id
     resource = f"arn:aws:iam::{account}:account-password-policy"
@@ -144,27 +146,32 @@ def password_policy(facts: AuditFacts, required: PasswordRequirement) -> Finding
     )
 
 
-def password_shortfalls(policy: PasswordPolicy, required: PasswordRequirement) -> list[str]:
-    """How the live policy falls short of the required one; empty when it meets it."""
+def password_shortfalls(policy: PasswordPolicy, required: PasswordPolicyConfig) -> list[str]:
+    """How the live policy falls short of the configured one; empty when it meets it.
+
+    "Meets" means at least as strict: longer minimums and more reuse prevention pass.
+    """
     shortfalls: list[str] = []
-    if policy.minimum_length < required.minimum_length:
-        shortfalls.append(f"minimum length {policy.minimum_length} < {required.minimum_length}")
+    if policy.minimum_length < required.minimum_password_length:
+        shortfalls.append(
+            f"minimum length {policy.minimum_length} < {required.minimum_password_length}"
+        )
     for name, wanted, actual in (
         ("symbols", required.require_symbols, policy.require_symbols),
         ("numbers", required.require_numbers, policy.require_numbers),
-        ("uppercase letters", required.require_uppercase, policy.require_uppercase),
-        ("lowercase letters", required.require_lowercase, policy.require_lowercase),
+        ("uppercase letters", required.require_uppercase_characters, policy.require_uppercase),
+        ("lowercase letters", required.require_lowercase_characters, policy.require_lowercase),
     ):
         if wanted and not actual:
             shortfalls.append(f"{name} not required")
-    if required.reuse_prevention and (policy.reuse_prevention or 0) < required.reuse_prevention:
-        shortfalls.append(
-            f"reuse prevention {policy.reuse_prevention or 0} < {required.reuse_prevention}"
-        )
-    if required.max_age_days and (
-        policy.max_age_days is None or policy.max_age_days > required.max_age_days
-    ):
-        shortfalls.append(
-            f"maximum age {policy.max_age_days or 'unlimited'} > {required.max_age_days} days"
-        )
+    wanted_reuse = required.password_reuse_prevention
+    if wanted_reuse and (policy.reuse_prevention or 0) < wanted_reuse:
+        shortfalls.append(f"reuse prevention {policy.reuse_prevention or 0} < {wanted_reuse}")
+    max_age = required.max_password_age
+    if max_age and (policy.max_age_days is None or policy.max_age_days > max_age):
+        shortfalls.append(f"maximum age {policy.max_age_days or 'unlimited'} > {max_age} days")
+    if required.allow_users_to_change_password and not policy.allow_users_to_change:
+        shortfalls.append("users cannot change their own password")
+    if required.hard_expiry and not policy.hard_expiry:
+        shortfalls.append("expired passwords do not need an administrator (no hard expiry)")
     return shortfalls

@@ -41,31 +41,50 @@ def scp_findings(facts: AuditFacts, scope: ScpScope) -> list[Finding]:
 
 
 def in_scope_targets(org: Organization, scope: ScpScope) -> list[Target]:
+    """Every target, each either in scope or with the reason it is not.
+
+    A node that holds an exempt OU or account cannot carry the policies (they would reach
+    the exemption), so rootguard attaches them to its other children instead; such a node
+    is not applicable and its children are judged one by one.
+    """
     paths = org.ou_paths()
     management = org.management_account_id
+    exempt_account_paths = [
+        paths.get(account.parent_id, "")
+        for account in org.members
+        if account.name in scope.exempt_accounts or account.id in scope.exempt_accounts
+    ]
 
-    def covered_path(path: str) -> str | None:
+    def excluded(path: str) -> str | None:
         if any(_under(path, exempt) for exempt in scope.exempt_paths):
             return "exempted by the guardrails config"
         if not any(_under(path, target) for target in scope.target_paths):
             return "not a guardrails target in the config"
         return None
 
+    def excluded_node(path: str) -> str | None:
+        holds_exemption = any(
+            _under(exempt, path) and exempt != path for exempt in scope.exempt_paths
+        ) or any(_under(account_path, path) for account_path in exempt_account_paths)
+        if holds_exemption and excluded(path) is None:
+            return "holds an exempt OU or account, so the guardrails attach to its children"
+        return excluded(path)
+
     targets = [
-        Target(org.root_id, "root", management, management, covered_path("")),
+        Target(org.root_id, "root", management, management, excluded_node("")),
         *(
-            Target(ou.id, f"OU {ou.path}", management, management, covered_path(ou.path))
+            Target(ou.id, f"OU {ou.path}", management, management, excluded_node(ou.path))
             for ou in sorted(org.ous, key=lambda ou: ou.path)
         ),
     ]
     for account in sorted(org.members, key=lambda a: (a.name, a.id)):
-        excluded = covered_path(paths.get(account.parent_id, ""))
+        reason = excluded(paths.get(account.parent_id, ""))
         if account.name in scope.exempt_accounts or account.id in scope.exempt_accounts:
-            excluded = "exempted by the guardrails config"
+            reason = "exempted by the guardrails config"
         if not account.active:
-            excluded = f"account is {account.state}"
+            reason = f"account is {account.state}"
         label = f"account {account.name} ({account.id})"
-        targets.append(Target(account.id, label, account.id, account.id, excluded))
+        targets.append(Target(account.id, label, account.id, account.id, reason))
     return targets
 
 

@@ -24,7 +24,8 @@ from audit.facts import (
     Unavailable,
 )
 from audit.model import Finding, Severity, Status
-from audit.settings import AuditSettings, PasswordRequirement, ScpScope
+from audit.settings import AuditSettings, ScpScope
+from components.config.password_policy import PasswordPolicyConfig
 
 from .factories import (
     APP,
@@ -122,16 +123,19 @@ def test_centralized_root_access_needs_both_features(
 
 def test_password_policy_shortfalls() -> None:
     weak = PasswordPolicy(8, False, True, True, False, True, None, 5, False)
-    assert password_shortfalls(weak, PasswordRequirement()) == [
+    assert password_shortfalls(weak, PasswordPolicyConfig()) == [
         "minimum length 8 < 14",
         "symbols not required",
         "lowercase letters not required",
         "reuse prevention 5 < 24",
     ]
-    required = PasswordRequirement(max_age_days=90)
-    assert password_shortfalls(replace(weak, max_age_days=None), required)[-1] == (
-        "maximum age unlimited > 90 days"
-    )
+    required = PasswordPolicyConfig(max_password_age=90, hard_expiry=True)
+    assert password_shortfalls(replace(weak, max_age_days=None), required)[-2:] == [
+        "maximum age unlimited > 90 days",
+        "expired passwords do not need an administrator (no hard expiry)",
+    ]
+    stricter = PasswordPolicy(20, True, True, True, True, True, 30, 24, True)
+    assert password_shortfalls(stricter, required) == []
     facts = with_management(secure_facts(), password_policy=None)
     assert "no password policy" in only(problems(facts), "PASSWORD-POLICY").evidence
 
@@ -175,14 +179,33 @@ def test_scp_scope_and_exemptions() -> None:
     policies = facts.organization.policies
     assert not isinstance(policies, Unavailable)
     facts = with_organization(facts, policies=(policies[0],))  # no root-deny anywhere
-    scope = ScpScope(target_paths=("Prod",), exempt_accounts=frozenset({"app"}))
-    findings = [f for f in judge(facts, AuditSettings(scp=scope)) if f.check_id == "SCP-DENY-ROOT"]
-    by_resource = {f.resource: f for f in findings}
-    assert by_resource[PROD].status is Status.FAIL
-    assert by_resource[APP].status is Status.NOT_APPLICABLE
-    assert "exempted" in by_resource[APP].evidence
-    assert by_resource[ROOT_ID].status is Status.NOT_APPLICABLE
-    assert by_resource[SANDBOX].status is Status.NOT_APPLICABLE
+
+    def statuses(scope: ScpScope) -> dict[str, tuple[Status, str]]:
+        findings = judge(facts, AuditSettings(scp=scope))
+        return {
+            f.resource: (f.status, f.evidence) for f in findings if f.check_id == "SCP-DENY-ROOT"
+        }
+
+    # The root target with one exempt account: the policies go around it.
+    found = statuses(ScpScope(exempt_accounts=frozenset({"app"})))
+    assert found[APP] == (Status.NOT_APPLICABLE, "exempted by the guardrails config")
+    for holder in (ROOT_ID, PROD):
+        assert found[holder][0] is Status.NOT_APPLICABLE
+        assert "holds an exempt OU or account" in found[holder][1]
+    assert found[SANDBOX][0] is Status.FAIL
+    assert found[PLAY][0] is Status.FAIL
+
+    # Only the Prod OU is a target: everything outside it is out of scope.
+    found = statuses(ScpScope(target_paths=("Prod",)))
+    assert {r for r, (status, _) in found.items() if status is Status.FAIL} == {PROD, APP}
+    assert found[SANDBOX] == (Status.NOT_APPLICABLE, "not a guardrails target in the config")
+
+    # An exempt OU and everything in it.
+    found = statuses(ScpScope(exempt_paths=frozenset({"Sandbox"})))
+    assert found[SANDBOX] == (Status.NOT_APPLICABLE, "exempted by the guardrails config")
+    assert found[PLAY] == (Status.NOT_APPLICABLE, "exempted by the guardrails config")
+    assert found[ROOT_ID][0] is Status.NOT_APPLICABLE
+    assert {r for r, (status, _) in found.items() if status is Status.FAIL} == {PROD, APP}
 
 
 def test_scp_type_disabled_fails_everything() -> None:

@@ -34,6 +34,7 @@ from moto.sns.models import sns_backends
 
 from audit.aws import Clients, ClientScope
 from audit.readonly import AUDIT_TASK_POLICY_ARN
+from components.config import RootGuardConfig, load_config
 
 from .stubs import OperationStubber
 
@@ -537,3 +538,44 @@ class _RootUser:
     id = MANAGEMENT
     arn = f"arn:aws:iam::{MANAGEMENT}:root"
     create_date = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def stack_config(world: World, **sections: Any) -> RootGuardConfig:
+    """A stack config that declares exactly the world's organization (adopted by id)."""
+    organization = {
+        "organizationalUnits": [{"path": path, "id": world.ous[path]} for path in OUS],
+        "accounts": [
+            {
+                "name": name,
+                "email": f"aws+{name}@example.com",
+                "ou": path,
+                "id": world.accounts[name],
+            }
+            for name, path in MEMBERS.items()
+        ],
+    }
+    return load_config({"organization": organization, **sections})
+
+
+def deploy_guardrails(world: World, config: RootGuardConfig) -> list[str]:
+    """Replace the world's hand-written SCPs with what rootguard renders from `config`."""
+    org = world.client("organizations")
+    for name in ("RootGuardDenyRoot", "RootGuardDenyRootAccessKeys"):
+        world.detach(name, world.root_id)
+    ids = {"root": world.root_id}
+    ids.update({f"ou:{path}": ou_id for path, ou_id in world.ous.items()})
+    ids.update({f"account:{name}": account_id for name, account_id in world.accounts.items()})
+    targets = [ids[t.label] for t in config.guardrails.attachment_targets(config.organization)]
+    created = []
+    for number, rendered in enumerate(config.guardrails.policies(), start=1):
+        policy = org.create_policy(
+            Name=f"rootguard-guardrails-{number}",
+            Description="rootguard guardrails",
+            Type="SERVICE_CONTROL_POLICY",
+            Content=rendered.document,
+        )["Policy"]["PolicySummary"]["Id"]
+        world.policies[f"guardrails-{number}"] = policy
+        for target in targets:
+            org.attach_policy(PolicyId=policy, TargetId=target)
+        created.append(policy)
+    return created
