@@ -1,19 +1,25 @@
 """boto3 clients for the audit: adaptive retries, read-only guard, safe across threads.
 
 boto3 clients are thread-safe but sessions are not. The management account's clients are
-created once (under a lock) and shared by every worker; a member account's root-session
-client is created from a per-thread session with that session's temporary credentials.
+created once (under a lock) and shared by every worker. Reading a member's root user needs
+its AssumeRoot session's credentials; creating a client per member would cost more CPU than
+all its API calls together, so each worker thread has one root-session client, created
+from its own botocore session, whose credentials are those of the AssumeRoot session the
+thread is using at the moment (see `RootSessionCredentials`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import boto3
+import botocore.session
 from botocore.config import Config
+from botocore.credentials import CredentialProvider, Credentials, ReadOnlyCredentials
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from . import readonly
@@ -33,13 +39,85 @@ class TemporaryCredentials:
     session_token: str
 
 
+def _nobody() -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class ClientScope:
-    """Who a client acts as: the management credentials (account_id None) or a member's root."""
+    """Who a client acts as: the management account's credentials, or a member's root user.
+
+    A root-session client serves one member after another; `current_account()` names the
+    member whose AssumeRoot session it is using right now (None for management clients).
+    """
 
     service: str
     region: str
-    account_id: str | None = None
+    root_session: bool = False
+    current_account: Callable[[], str | None] = field(default=_nobody, compare=False)
+
+
+class RootSessionCredentials(Credentials):  # type: ignore[misc]
+    """Credentials that are, per thread, those of the AssumeRoot session in use.
+
+    botocore signs every request with `get_frozen_credentials()`, so a client built on this
+    object signs each call with whatever session its own thread has set. A thread's
+    root-session client is only ever used by that thread.
+    """
+
+    def __init__(self) -> None:  # no static keys: deliberately not calling super().__init__
+        self.method = "rootguard-assume-root"
+        self._local = threading.local()
+
+    def use(self, account_id: str | None, credentials: TemporaryCredentials | None) -> None:
+        self._local.account_id = account_id
+        self._local.credentials = credentials
+
+    def account(self) -> str | None:
+        account: str | None = getattr(self._local, "account_id", None)
+        return account
+
+    def _current(self) -> TemporaryCredentials:
+        credentials: TemporaryCredentials | None = getattr(self._local, "credentials", None)
+        if credentials is None:
+            raise RuntimeError("a root-session client was used outside Clients.root_session")
+        return credentials
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        current = self._current()
+        return ReadOnlyCredentials(
+            current.access_key_id, current.secret_access_key, current.session_token
+        )
+
+    @property
+    def access_key(self) -> str:
+        return self._current().access_key_id
+
+    @property
+    def secret_key(self) -> str:
+        return self._current().secret_access_key
+
+    @property
+    def token(self) -> str:
+        return self._current().session_token
+
+    @property
+    def account_id(self) -> None:
+        return None
+
+
+class _Provider(CredentialProvider):  # type: ignore[misc]
+    """Puts RootSessionCredentials first in a botocore session's credential chain."""
+
+    METHOD = "rootguard-assume-root"
+    CANONICAL_NAME = "rootguard-assume-root"
+
+    def __init__(self, credentials: RootSessionCredentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> RootSessionCredentials:
+        return self._credentials
 
 
 # Called with every new client; tests use it to attach a Stubber or count calls.
@@ -60,12 +138,14 @@ class Clients:
         self.region = region
         self._profile = profile
         # Raises botocore's ProfileNotFound for an unknown profile: a usage error.
-        self._session = boto3.Session(profile_name=profile, region_name=region)
+        self._botocore = botocore.session.Session(profile=profile)
+        self._session = boto3.Session(botocore_session=self._botocore, region_name=region)
         self._endpoint_url = endpoint_url
         self._on_new_client = on_new_client
         self._lock = threading.Lock()
         self._shared: dict[tuple[str, str], Any] = {}
         self._local = threading.local()
+        self._root_credentials = RootSessionCredentials()
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": max_attempts},
             # Every worker may use a shared client at once: one pooled connection each.
@@ -91,23 +171,40 @@ class Clients:
                 self._shared[key] = client
         return client
 
-    def root_session(self, service: str, account_id: str, credentials: TemporaryCredentials) -> Any:
-        """A client acting as a member account's root user (an AssumeRoot session)."""
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = boto3.Session(profile_name=self._profile, region_name=self.region)
-            self._local.session = session
-        client = session.client(
-            service,
-            region_name=self.region,
-            endpoint_url=self._endpoint_url,
-            config=self.config,
-            aws_access_key_id=credentials.access_key_id,
-            aws_secret_access_key=credentials.secret_access_key,
-            aws_session_token=credentials.session_token,
-        )
-        self._prepare(client, ClientScope(service, self.region, account_id))
-        return client
+    @contextmanager
+    def root_session(
+        self, service: str, account_id: str, credentials: TemporaryCredentials
+    ) -> Iterator[Any]:
+        """A client acting as `account_id`'s root user, for the duration of the block."""
+        client = self._thread_root_client(service)
+        self._root_credentials.use(account_id, credentials)
+        try:
+            yield client
+        finally:
+            self._root_credentials.use(None, None)
+
+    def _thread_root_client(self, service: str) -> Any:
+        clients: dict[str, Any] | None = getattr(self._local, "root_clients", None)
+        if clients is None:
+            clients = self._local.root_clients = {}
+        if service not in clients:
+            session = botocore.session.Session(profile=self._profile)
+            # Parsed service models are read-only and large: load them once, not per thread.
+            session.register_component(
+                "data_loader", self._botocore.get_component("data_loader")
+            )
+            resolver = session.get_component("credential_provider")
+            resolver.insert_before("env", _Provider(self._root_credentials))
+            client = session.create_client(
+                service,
+                region_name=self.region,
+                endpoint_url=self._endpoint_url,
+                config=self.config,
+            )
+            scope = ClientScope(service, self.region, True, self._root_credentials.account)
+            self._prepare(client, scope)
+            clients[service] = client
+        return clients[service]
 
     def _prepare(self, client: Any, scope: ClientScope) -> None:
         readonly.install(client)

@@ -48,30 +48,31 @@ def read_member_root(clients: Clients, account_id: str) -> MemberRoot | Unavaila
     credentials = TemporaryCredentials(
         raw["AccessKeyId"], raw["SecretAccessKey"], raw["SessionToken"]
     )
-    iam = clients.root_session("iam", account_id, credentials)
-    return MemberRoot(
-        login_profile=attempt(lambda: _has_login_profile(iam), "iam:GetLoginProfile"),
-        access_keys=attempt(
-            lambda: tuple(
-                Credential(key["AccessKeyId"], key.get("Status", "Active"))
-                for key in paginate(iam, "list_access_keys", "AccessKeyMetadata")
+    with clients.root_session("iam", account_id, credentials) as iam:
+        return MemberRoot(
+            login_profile=attempt(lambda: _has_login_profile(iam), "iam:GetLoginProfile"),
+            access_keys=attempt(
+                lambda: tuple(
+                    Credential(key["AccessKeyId"], key.get("Status", "Active"))
+                    for key in paginate(iam, "list_access_keys", "AccessKeyMetadata")
+                ),
+                "iam:ListAccessKeys",
             ),
-            "iam:ListAccessKeys",
-        ),
-        mfa_devices=attempt(
-            lambda: tuple(
-                device["SerialNumber"] for device in paginate(iam, "list_mfa_devices", "MFADevices")
+            mfa_devices=attempt(
+                lambda: tuple(
+                    device["SerialNumber"]
+                    for device in paginate(iam, "list_mfa_devices", "MFADevices")
+                ),
+                "iam:ListMFADevices",
             ),
-            "iam:ListMFADevices",
-        ),
-        signing_certificates=attempt(
-            lambda: tuple(
-                Credential(cert["CertificateId"], cert.get("Status", "Active"))
-                for cert in paginate(iam, "list_signing_certificates", "Certificates")
+            signing_certificates=attempt(
+                lambda: tuple(
+                    Credential(cert["CertificateId"], cert.get("Status", "Active"))
+                    for cert in paginate(iam, "list_signing_certificates", "Certificates")
+                ),
+                "iam:ListSigningCertificates",
             ),
-            "iam:ListSigningCertificates",
-        ),
-    )
+        )
 
 
 def _has_login_profile(iam: Any) -> bool:

@@ -39,14 +39,20 @@ class StubbedClients:
     def __init__(self) -> None:
         self.root_sessions: list[Callable[[Stubber], None]] = []
         self.scopes: list[ClientScope] = []
+        self.accounts_seen: list[str | None] = []
         self.clients = Clients(None, "us-east-1", max_workers=2, on_new_client=self._new)
         self.stubbers: list[Stubber] = []
 
     def _new(self, client: Any, scope: ClientScope) -> None:
         self.scopes.append(scope)
-        if scope.account_id is not None:
+        if scope.root_session:
+            client.meta.events.register(
+                "before-call.*.*",
+                lambda **_: self.accounts_seen.append(scope.current_account()),
+            )
             stubber = Stubber(client)
-            self.root_sessions.pop(0)(stubber)
+            for fill in self.root_sessions:
+                fill(stubber)
             stubber.activate()
             self.stubbers.append(stubber)
 
@@ -131,7 +137,10 @@ def test_member_root_credentials_are_read_as_root(stubbed: StubbedClients) -> No
         mfa_devices=Unavailable("AccessDenied on iam:ListMFADevices: not allowed"),
         signing_certificates=(),
     )
-    assert ClientScope("iam", "us-east-1", MEMBER) in stubbed.scopes
+    assert ClientScope("iam", "us-east-1", root_session=True) in stubbed.scopes
+    # Every read was signed as the member's AssumeRoot session, and only inside it.
+    assert stubbed.accounts_seen == [MEMBER] * 5
+    assert stubbed.clients._root_credentials.account() is None
 
 
 def test_no_login_profile_is_the_passing_state(stubbed: StubbedClients) -> None:

@@ -96,10 +96,11 @@ def test_the_audits_clients_refuse_writes_before_they_reach_aws(world: World) ->
             TargetPrincipal=world.accounts["payments"],
             TaskPolicyArn={"arn": "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"},
         )
-    root_iam = clients.root_session(
-        "iam", world.accounts["payments"], TemporaryCredentials("ASIAEXAMPLE", "s", "t")
-    )
-    with pytest.raises(ReadOnlyViolation, match="DeleteLoginProfile refused"):
+    session = TemporaryCredentials("ASIAEXAMPLE", "s", "t")
+    with (
+        clients.root_session("iam", world.accounts["payments"], session) as root_iam,
+        pytest.raises(ReadOnlyViolation, match="DeleteLoginProfile refused"),
+    ):
         root_iam.delete_login_profile()
 
     # Nothing changed in the (moto) organization: the writes never left the process.

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 import yaml
+from botocore import xform_name
 from botocore.stub import Stubber
 from moto.cloudtrail.models import TrailStatus
 from moto.iam.models import IAMBackend, iam_backends
@@ -83,6 +84,9 @@ DENY_ROOT_KEYS = {
 CIS_PATTERNS: dict[str, str] = yaml.safe_load(
     (Path(__file__).parent / "cis_patterns.yaml").read_text()
 )
+
+# What the audit reads as a member's root user (the IAMAuditRootUserCredentials task).
+ROOT_READS = ("GetLoginProfile", "ListAccessKeys", "ListMFADevices", "ListSigningCertificates")
 
 REPORT_COLUMNS = (
     "user",
@@ -395,12 +399,15 @@ class World:
         )
 
     def on_new_client(self, client: Any, scope: ClientScope) -> None:
-        client.meta.events.register(
-            "before-call.*.*",
-            lambda model, **_: self.calls.append((scope.service, model.name, scope.account_id)),
-        )
-        if scope.account_id is not None:
-            self._stub_member_root(client, scope.account_id)
+        def record(model: Any, **_: Any) -> None:
+            member = scope.current_account() if scope.root_session else None
+            self.calls.append((scope.service, model.name, member))
+
+        client.meta.events.register("before-call.*.*", record)
+        if scope.root_session:
+            stubber = OperationStubber(client, ROOT_READS, self._member_root(scope))
+            stubber.activate()
+            self.stubbers.append(stubber)
         elif scope.service == "sts":
             self._stub(client, "AssumeRoot", self._assume_root)
         elif scope.service == "iam":
@@ -469,61 +476,54 @@ class World:
                 expected_params={},
             )
 
-    def _stub_member_root(self, client: Any, account_id: str) -> None:
-        """The four reads, as the member's root user; no UserName: they act on root itself."""
-        root = self.member_roots[account_id]
-        stubber = Stubber(client)
-        if root.password:
-            stubber.add_response(
-                "get_login_profile",
-                {"LoginProfile": {"UserName": "root", "CreateDate": self.now}},
-                expected_params={},
-            )
-        else:
-            stubber.add_client_error(
-                "get_login_profile",
-                service_error_code="NoSuchEntity",
-                service_message="Login Profile for User root cannot be found.",
-                http_status_code=404,
-                expected_params={},
-            )
-        stubber.add_response(
-            "list_access_keys",
-            {
-                "AccessKeyMetadata": [
-                    {"AccessKeyId": key, "Status": status, "CreateDate": self.now}
-                    for key, status in root.access_keys
-                ]
-            },
-            expected_params={},
-        )
-        stubber.add_response(
-            "list_mfa_devices",
-            {
-                "MFADevices": [
-                    {"UserName": "root", "SerialNumber": serial, "EnableDate": self.now}
-                    for serial in root.mfa_devices
-                ]
-            },
-            expected_params={},
-        )
-        stubber.add_response(
-            "list_signing_certificates",
-            {
-                "Certificates": [
-                    {
-                        "UserName": "root",
-                        "CertificateId": cert,
-                        "CertificateBody": "-----BEGIN CERTIFICATE-----",
-                        "Status": status,
-                    }
-                    for cert, status in root.certificates
-                ]
-            },
-            expected_params={},
-        )
-        stubber.activate()
-        self.stubbers.append(stubber)
+    def _member_root(self, scope: ClientScope) -> Any:
+        """Answer the four reads as the member whose AssumeRoot session the client uses.
+
+        No UserName is expected: without one, the calls act on the root user itself.
+        """
+
+        def respond(stubber: Stubber, operation: str, params: dict[str, Any]) -> None:
+            account = scope.current_account()
+            assert account in self.member_roots, f"root session for a non-member {account!r}"
+            root = self.member_roots[account]
+            if operation == "GetLoginProfile" and not root.password:
+                stubber.add_client_error(
+                    "get_login_profile",
+                    service_error_code="NoSuchEntity",
+                    service_message="Login Profile for User root cannot be found.",
+                    http_status_code=404,
+                    expected_params={},
+                )
+                return
+            responses = {
+                "GetLoginProfile": {"LoginProfile": {"UserName": "root", "CreateDate": self.now}},
+                "ListAccessKeys": {
+                    "AccessKeyMetadata": [
+                        {"AccessKeyId": key, "Status": status, "CreateDate": self.now}
+                        for key, status in root.access_keys
+                    ]
+                },
+                "ListMFADevices": {
+                    "MFADevices": [
+                        {"UserName": "root", "SerialNumber": serial, "EnableDate": self.now}
+                        for serial in root.mfa_devices
+                    ]
+                },
+                "ListSigningCertificates": {
+                    "Certificates": [
+                        {
+                            "UserName": "root",
+                            "CertificateId": cert,
+                            "CertificateBody": "-----BEGIN CERTIFICATE-----",
+                            "Status": status,
+                        }
+                        for cert, status in root.certificates
+                    ]
+                },
+            }
+            stubber.add_response(xform_name(operation), responses[operation], expected_params={})
+
+        return respond
 
     def assert_stubs_used(self) -> None:
         for stubber in self.stubbers:
