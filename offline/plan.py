@@ -132,6 +132,7 @@ def _describe(values: dict[str, Any]) -> Iterator[str]:
 
 
 def _value_lines(key: str, value: Any) -> Iterator[str]:
+    value = _whole_numbers(value)
     document = _as_document(value)
     if document is not None:
         yield f"{key}: ({len(value)} characters)"
@@ -143,6 +144,17 @@ def _value_lines(key: str, value: Any) -> Iterator[str]:
         return
     yield f"{key}:"
     yield from ("   " + line for line in json.dumps(value, indent=2, sort_keys=True).splitlines())
+
+
+def _whole_numbers(value: Any) -> Any:
+    """The mocks hand every number back as a float; show 14, not 14.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
 
 
 def _as_document(value: Any) -> Any:

@@ -15,7 +15,10 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
 from .base import InvalidKey, StrictModel
+from .guardrails import GuardrailsConfig, check_guardrail_references
 from .organization import OrganizationConfig
+from .password_policy import PasswordPolicyConfig
+from .root_access import RootAccessConfig
 
 NAMESPACE = "rootguard"
 
@@ -28,11 +31,24 @@ class RootGuardConfig(StrictModel):
     """The whole stack config. Each field is one structured key, `rootguard:<alias>`."""
 
     organization: OrganizationConfig = Field(description="The organization, OUs and accounts.")
+    guardrails: GuardrailsConfig = Field(
+        default_factory=GuardrailsConfig,
+        description="Root-restricting SCPs for member accounts, where they attach, quotas.",
+    )
+    root_access: RootAccessConfig = Field(
+        default_factory=RootAccessConfig,
+        description="Centralized root access for member accounts (on by default).",
+    )
+    password_policy: PasswordPolicyConfig = Field(
+        default_factory=PasswordPolicyConfig,
+        description="The management account's IAM password policy (CIS defaults).",
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:
         # Rules that span sections (an OU path or account name used by another section must
         # be declared in `organization`) live here, in one place.
+        check_guardrail_references(self.guardrails, self.organization)
         return self
 
 
