@@ -52,6 +52,9 @@ def load_results(results_dir: Path) -> dict[tuple[str, str], Result]:
 
 
 def stacks_from_matrix(matrix_json: str) -> list[str]:
+    """The stacks of the matrix; none when the Stacks job failed and left it empty."""
+    if not matrix_json.strip():
+        return []
     return [entry["stack"] for entry in json.loads(matrix_json)["include"]]
 
 
@@ -132,6 +135,15 @@ def scheduled_issue(
             "",
             f"[Workflow run]({run_url})",
             "",
+            *(
+                []
+                if stacks
+                else [
+                    "**No stack was checked**: the *Stacks* job could not build the list from"
+                    " `stacks/` (its log names the stack file and key at fault).",
+                    "",
+                ]
+            ),
             "| Stack | Drift (`pulumi preview --refresh --expect-no-changes`) | Audit |",
             "| --- | --- | --- |",
             *rows,

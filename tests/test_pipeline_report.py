@@ -111,3 +111,13 @@ def test_cli_reads_the_results_directory(
 
 def test_a_missing_results_directory_means_no_results() -> None:
     assert load_results(Path("/nonexistent/rootguard-results")) == {}
+
+
+def test_the_issue_says_so_when_the_stack_list_could_not_be_built(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["scheduled", "--results", "/nonexistent", "--stacks", "", "--run-url", RUN]
+    assert main(args) == 0
+    body = capsys.readouterr().out
+    assert body.startswith(SCHEDULED_MARKER)
+    assert "No stack was checked" in body

@@ -453,6 +453,7 @@ def test_deploys_run_one_stack_at_a_time_and_stop_on_a_failure() -> None:
     assert up["strategy"]["max-parallel"] == 1
     assert up["strategy"]["fail-fast"] is True
     assert set(up["needs"]) == {"checks", "stacks"}
+    assert up["if"] == "github.ref == 'refs/heads/main'"
     assert workflow["concurrency"]["cancel-in-progress"] is False
 
 
