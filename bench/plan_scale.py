@@ -46,8 +46,34 @@ def generated_config(accounts: int, ous: int) -> dict[str, Any]:
     }
 
 
-def measure(accounts: int, ous: int) -> dict[str, Any]:
+def contacts_config(accounts: int) -> dict[str, Any]:
+    """`rootguard:contacts` with all three types and an override on every tenth account."""
+
+    def contact(role: str, number: int) -> dict[str, str]:
+        return {
+            "name": f"{role} team",
+            "title": f"{role} on-call",
+            "email": f"aws-{role.lower()}@example.com",
+            "phone": f"+1 206 555 {number:04d}",
+        }
+
+    return {
+        "default": {
+            "security": contact("Security", 100),
+            "operations": contact("Operations", 110),
+            "billing": contact("Billing", 120),
+        },
+        "overrides": {
+            f"account-{i:05d}": {"security": contact(f"Security{i}", 130)}
+            for i in range(0, accounts, 10)
+        },
+    }
+
+
+def measure(accounts: int, ous: int, contacts: bool = False) -> dict[str, Any]:
     config = generated_config(accounts, ous)
+    if contacts:
+        config["rootguard:contacts"] = contacts_config(accounts)
     start = time.perf_counter()
     validate_stack_config(config)
     validated = time.perf_counter()
@@ -74,9 +100,12 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, nargs="*", default=[100, 1000, 2000])
     parser.add_argument("--ous", type=int, default=100)
     parser.add_argument("--once", action="store_true", help="measure in this process, print JSON")
+    parser.add_argument(
+        "--contacts", action="store_true", help="add rootguard:contacts (3 contacts per account)"
+    )
     args = parser.parse_args()
     if args.once:
-        print(json.dumps(measure(args.accounts[0], args.ous)))
+        print(json.dumps(measure(args.accounts[0], args.ous, args.contacts)))
         return 0
 
     print(
@@ -94,6 +123,7 @@ def main() -> int:
                 str(accounts),
                 "--ous",
                 str(args.ous),
+                *(["--contacts"] if args.contacts else []),
             ],
             check=True,
             capture_output=True,

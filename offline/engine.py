@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,12 @@ class Recording:
     registrations: list[Registration]
     exports: dict[str, Any]
     component_outputs: dict[str, dict[str, Any]]
+    # What the program logged (pulumi.log.*) as (severity, message): the CLI would print it.
+    logs: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [message for severity, message in self.logs if severity == "warning"]
 
     def __iter__(self) -> Iterator[Registration]:
         return iter(self.registrations)
@@ -123,6 +130,23 @@ class RecordingMonitor(mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
+class _LogCollector(logging.Handler):
+    """Keeps what the program logs through Pulumi's mock engine."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.logs: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.logs.append((record.levelname.lower(), record.getMessage()))
+
+
+# Pulumi's mock engine writes pulumi.log.* to a logger; ours keeps them off the root logger.
+_PROGRAM_LOG = logging.getLogger("offline.program")
+_PROGRAM_LOG.propagate = False
+_PROGRAM_LOG.setLevel(logging.INFO)
+
+
 async def _deserialize(struct: Any) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(struct))
 
@@ -153,18 +177,23 @@ def run_program(
     asyncio.set_event_loop(loop)
     ROOT.set(None)
     pulumi.runtime.set_all_config(raw_config)
-    mocks.set_mocks(fake, project=project, stack=stack, preview=False, monitor=monitor)
+    mocks.set_mocks(
+        fake, project=project, stack=stack, preview=False, monitor=monitor, logger=_PROGRAM_LOG
+    )
+    collector = _LogCollector()
+    _PROGRAM_LOG.addHandler(collector)
     try:
         _sync_await(run_pulumi_func(lambda: _run_and_resolve(program)))
         root = pulumi.runtime.get_root_resource()
         exports = _sync_await(_resolve(getattr(root, "outputs", {})))
     finally:
+        _PROGRAM_LOG.removeHandler(collector)
         pulumi.runtime.settings.SETTINGS.outputs.clear()
         ROOT.set(None)
         pulumi.runtime.set_all_config({})
         loop.close()
         asyncio.set_event_loop(None)
-    return Recording(monitor.recorded, exports, monitor.component_outputs)
+    return Recording(monitor.recorded, exports, monitor.component_outputs, collector.logs)
 
 
 def _run_and_resolve(program: Callable[[], object]) -> None:

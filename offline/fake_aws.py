@@ -150,6 +150,38 @@ def _policy(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
     }
 
 
+def _named_arn(
+    service: str, resource: str, *, regional: bool = True
+) -> Callable[[FakeAws, MockResourceArgs], dict[str, Any]]:
+    """ARNs AWS derives from the resource's `name` input (the logical name when unnamed)."""
+
+    def computed(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+        name = args.inputs.get("name") or args.name
+        region = fake.region if regional else ""
+        return {
+            "arn": f"arn:{PARTITION}:{service}:{region}:{MANAGEMENT_ACCOUNT_ID}:{resource}{name}"
+        }
+
+    return computed
+
+
+def _bucket(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    # Pulumi auto-names an unnamed bucket `<logical name>-<random suffix>`.
+    name = args.inputs.get("bucket") or f"{args.name}-{_digest('bucket', args.name)[:7]}"
+    return {"id": name, "bucket": name, "arn": f"arn:{PARTITION}:s3:::{name}"}
+
+
+def _kms_key(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    key_id = _uuid(_digest("kms", args.name))
+    arn = f"arn:{PARTITION}:kms:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:key/{key_id}"
+    return {"id": key_id, "keyId": key_id, "arn": arn}
+
+
+def _uuid(hex_digest: str) -> str:
+    h = hex_digest[:32]
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
 # Outputs AWS computes that the program reads back, by resource type. Add an entry when a
 # component reads an output the generic ARN does not cover.
 _COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
@@ -157,4 +189,11 @@ _COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
     "aws:organizations/organizationalUnit:OrganizationalUnit": _organizational_unit,
     "aws:organizations/account:Account": _account,
     "aws:organizations/policy:Policy": _policy,
+    "aws:cloudtrail/trail:Trail": _named_arn("cloudtrail", "trail/"),
+    "aws:cloudwatch/logGroup:LogGroup": _named_arn("logs", "log-group:"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _named_arn("cloudwatch", "alarm:"),
+    "aws:iam/role:Role": _named_arn("iam", "role/", regional=False),
+    "aws:kms/key:Key": _kms_key,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:sns/topic:Topic": _named_arn("sns", ""),
 }

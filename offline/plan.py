@@ -77,6 +77,7 @@ def to_json(stack: str, recording: Recording) -> dict[str, Any]:
             for r in recording
         ],
         "outputs": recording.exports,
+        "warnings": recording.warnings,
     }
 
 
@@ -103,6 +104,10 @@ def render_tree(stack: str, recording: Recording) -> str:
             walk(r.urn, body)
 
     walk(None, "")
+    if recording.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        lines.extend(f"   {warning}" for warning in recording.warnings)
     lines.append("")
     lines.append("Outputs:")
     lines.extend(f"   {line}" for line in _describe(recording.exports))

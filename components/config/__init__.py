@@ -8,17 +8,21 @@ allowed. Nothing here touches Pulumi, so the audit and the offline plan share it
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
+from .alarms import AlarmsConfig
 from .base import InvalidKey, StrictModel
+from .contacts import ContactsConfig, check_contact_targets
 from .guardrails import GuardrailsConfig, check_guardrail_references
 from .organization import OrganizationConfig
 from .password_policy import PasswordPolicyConfig
 from .root_access import RootAccessConfig
+from .trail import TrailConfig
 
 NAMESPACE = "rootguard"
 
@@ -43,12 +47,28 @@ class RootGuardConfig(StrictModel):
         default_factory=PasswordPolicyConfig,
         description="The management account's IAM password policy (CIS defaults).",
     )
+    contacts: ContactsConfig | None = Field(
+        default=None,
+        description=(
+            "Alternate contacts (SECURITY required) of every account, and the management "
+            "account's primary contact, whose phone number AWS calls to verify a root recovery. "
+            "Without it rootguard manages no contacts and the plan warns."
+        ),
+    )
+    trail: TrailConfig = Field(
+        default_factory=TrailConfig, description="The organization CloudTrail trail."
+    )
+    alarms: AlarmsConfig = Field(
+        default_factory=AlarmsConfig, description="CIS metric filters, alarms and the alarm topic."
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:
         # Rules that span sections (an OU path or account name used by another section must
         # be declared in `organization`) live here, in one place.
         check_guardrail_references(self.guardrails, self.organization)
+        if self.contacts is not None:
+            check_contact_targets(self.contacts, self.organization)
         return self
 
 
@@ -109,14 +129,18 @@ def _render_path(loc: list[int | str]) -> str:
 
 
 def _split_path(path: str) -> list[int | str]:
-    """`accounts[2].ou` -> ["accounts", 2, "ou"]."""
+    """`accounts[2].ou` -> ["accounts", 2, "ou"]; `overrides.team[x]` keeps the name whole."""
     parts: list[int | str] = []
     for segment in path.split("."):
-        name, *indexes = segment.replace("]", "").split("[")
+        # Only trailing [digits] are indexes: a mapping key (an account name) may hold brackets.
+        name, indexes = _INDEXES.fullmatch(segment).groups()  # type: ignore[union-attr]
         if name:
             parts.append(name)
-        parts.extend(int(index) for index in indexes)
+        parts.extend(int(index) for index in re.findall(r"\d+", indexes))
     return parts
+
+
+_INDEXES = re.compile(r"(.*?)((?:\[\d+\])*)", re.DOTALL)
 
 
 def _allowed_keys(model: type[BaseModel], loc: list[int | str]) -> list[str]:

@@ -1,0 +1,164 @@
+"""SecurityAlarms: CIS metric filters and alarms on the trail's log group, and who hears them.
+
+For every enabled control of the alarm catalog: a metric filter on the organization trail's
+log group, counting matches in its own metric, and an alarm at Sum >= 1 over 300 seconds
+(one period; no data is not breaching) that notifies an SNS topic. The topic is created here,
+encrypted with its own KMS key that only this account's alarms may use, with email and HTTPS
+subscriptions from the config; or an existing topic (another stack's output) is notified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from . import alarm_policies
+from .alarm_catalog import AlarmDefinition, enabled_alarms
+from .aws_context import AwsContext
+from .config.alarms import AlarmsConfig
+
+# CIS monitoring controls: any match within five minutes raises the alarm.
+PERIOD_SECONDS = 300
+THRESHOLD = 1
+
+
+@dataclass(frozen=True)
+class SecurityAlarmsArgs:
+    config: AlarmsConfig
+    # The organization trail's CloudWatch Logs group (an output, so filters wait for it).
+    log_group_name: pulumi.Input[str]
+
+
+def _json(value: pulumi.Output[Any]) -> pulumi.Output[str]:
+    return value.apply(lambda document: json.dumps(document, sort_keys=True))
+
+
+def _endpoint_suffix(endpoint: str) -> str:
+    """A stable resource-name suffix: removing one subscription must not rename the others."""
+    return hashlib.sha256(endpoint.lower().encode()).hexdigest()[:10]
+
+
+def alarm_name(definition: AlarmDefinition) -> str:
+    return f"rootguard-{definition.id}-{definition.metric}"
+
+
+class SecurityAlarms(pulumi.ComponentResource):
+    topic_arn: pulumi.Output[str]
+    alarm_arns: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self, name: str, args: SecurityAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("rootguard:index:SecurityAlarms", name, None, opts)
+        config = args.config
+        child = pulumi.ResourceOptions(parent=self)
+
+        topic_arn: pulumi.Output[str] = (
+            pulumi.Output.from_input(config.existing_topic_arn)
+            if config.existing_topic_arn is not None
+            else self._topic(name, config)
+        )
+
+        alarm_arns: dict[str, pulumi.Output[str]] = {}
+        for definition in enabled_alarms(config.controls):
+            metric_filter = aws.cloudwatch.LogMetricFilter(
+                f"{name}-{definition.slug}-filter",
+                name=alarm_name(definition),
+                log_group_name=args.log_group_name,
+                pattern=definition.pattern,
+                metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                    name=definition.metric, namespace=config.namespace, value="1"
+                ),
+                opts=child,
+            )
+            alarm = aws.cloudwatch.MetricAlarm(
+                f"{name}-{definition.slug}-alarm",
+                name=alarm_name(definition),
+                alarm_description=definition.description(),
+                namespace=config.namespace,
+                metric_name=definition.metric,
+                statistic="Sum",
+                period=PERIOD_SECONDS,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                threshold=THRESHOLD,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[topic_arn],
+                tags={
+                    "rootguard:control": definition.id,
+                    "rootguard:severity": definition.severity,
+                },
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
+            )
+            alarm_arns[definition.id] = alarm.arn
+
+        self.topic_arn = topic_arn
+        # dict(): with every control off, Output.all() of nothing resolves to [].
+        self.alarm_arns = pulumi.Output.all(**alarm_arns).apply(dict)
+        self.register_outputs({"topic_arn": self.topic_arn, "alarm_arns": self.alarm_arns})
+
+    def _topic(self, name: str, config: AlarmsConfig) -> pulumi.Output[str]:
+        """The encrypted topic, its policy and subscriptions; returns the topic ARN."""
+        here = AwsContext.lookup(self)
+        child = pulumi.ResourceOptions(parent=self)
+        # Known before the topic exists, so the key policy can name it without a cycle.
+        topic_arn = pulumi.Output.all(here.partition, here.region, here.account_id).apply(
+            lambda v: alarm_policies.topic_arn(v[0], v[1], v[2], config.topic_name)
+        )
+        alarm_arns = pulumi.Output.all(here.partition, here.region, here.account_id).apply(
+            lambda v: alarm_policies.alarm_arn_pattern(v[0], v[1], v[2])
+        )
+        key = aws.kms.Key(
+            f"{name}-topic-key",
+            description=f"Encrypts SNS topic {config.topic_name} for rootguard's alarms",
+            enable_key_rotation=True,
+            policy=_json(
+                pulumi.Output.all(here.partition, here.account_id, topic_arn, alarm_arns).apply(
+                    lambda v: alarm_policies.topic_key_policy(
+                        partition=v[0], account_id=v[1], topic_arn=v[2], alarm_arns=v[3]
+                    )
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=self, protect=True),
+        )
+        aws.kms.Alias(
+            f"{name}-topic-key-alias",
+            name=f"alias/rootguard/{config.topic_name}",
+            target_key_id=key.key_id,
+            opts=child,
+        )
+        topic = aws.sns.Topic(
+            f"{name}-topic",
+            name=config.topic_name,
+            display_name="rootguard security alarms",
+            kms_master_key_id=key.arn,
+            opts=child,
+        )
+        aws.sns.TopicPolicy(
+            f"{name}-topic-policy",
+            arn=topic.arn,
+            policy=_json(
+                pulumi.Output.all(topic.arn, alarm_arns, here.account_id).apply(
+                    lambda v: alarm_policies.topic_policy(
+                        topic_arn=v[0], alarm_arns=v[1], account_id=v[2]
+                    )
+                )
+            ),
+            opts=child,
+        )
+        for protocol, endpoints in (("email", config.email), ("https", config.https)):
+            for endpoint in endpoints:
+                aws.sns.TopicSubscription(
+                    f"{name}-{protocol}-{_endpoint_suffix(endpoint)}",
+                    topic=topic.arn,
+                    protocol=protocol,
+                    endpoint=endpoint,
+                    opts=child,
+                )
+        return topic.arn

@@ -1,0 +1,191 @@
+"""`rootguard:trail` and `rootguard:alarms`: defaults and one-line errors naming the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.config import ConfigError, load_config
+
+ORGANIZATION: dict[str, Any] = {"organization": {}}
+
+
+def load(**sections: Any) -> Any:
+    return load_config({**ORGANIZATION, **sections})
+
+
+def error(**sections: Any) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load(**sections)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_defaults_are_the_secure_choice() -> None:
+    config = load()
+    trail = config.trail
+    assert trail.name == "rootguard-organization-trail"
+    assert trail.existing_bucket is None
+    assert trail.bucket_settings.retention_days == 365
+    assert trail.bucket_settings.object_lock is None
+    assert trail.log_group_name == "/rootguard/cloudtrail/rootguard-organization-trail"
+    assert trail.log_group.retention_days == 365
+    assert trail.kms.deletion_window_days == 30
+    alarms = config.alarms
+    assert alarms.namespace == "RootGuard/CIS"
+    assert alarms.existing_topic_arn is None
+    assert alarms.controls == {}
+
+
+def test_full_sections_load() -> None:
+    config = load(
+        trail={
+            "name": "org-trail",
+            "s3KeyPrefix": "cloudtrail",
+            "bucket": {
+                "name": "example-org-trail",
+                "retentionDays": 2557,
+                "noncurrentVersionDays": 90,
+                "objectLock": {"days": 365},
+                "accessLogging": {"targetBucket": "example-access-logs"},
+            },
+            "logGroup": {"name": "/org/trail", "retentionDays": 400},
+            "kms": {"readers": ["arn:aws:iam::123456789012:role/Auditor"]},
+        },
+        alarms={
+            "namespace": "Org/Security",
+            "email": ["security@example.com"],
+            "https": ["https://hooks.example.com/aws"],
+            "controls": {"4.1": False, "4.3-assumeroot": True},
+        },
+    )
+    assert config.trail.bucket_settings.object_lock is not None
+    assert config.trail.bucket_settings.object_lock.days == 365
+    assert config.trail.log_group_name == "/org/trail"
+    assert config.alarms.controls == {"4.1": False, "4.3-assumeroot": True}
+
+
+def test_existing_bucket_and_topic_load() -> None:
+    config = load(
+        trail={
+            "existingBucket": {
+                "name": "log-archive-trail",
+                "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/"
+                "1234abcd-12ab-34cd-56ef-1234567890ab",
+            }
+        },
+        alarms={"existingTopicArn": "arn:aws:sns:us-east-1:123456789012:security"},
+    )
+    assert config.trail.existing_bucket is not None
+    assert config.alarms.existing_topic_arn == "arn:aws:sns:us-east-1:123456789012:security"
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        (
+            {"trail": {"logGroup": {"retentionDays": 2}}},
+            "rootguard:trail.logGroup.retentionDays: input should be 1, 3, 5, 7, 14, 30, 60, "
+            "90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 "
+            "or 0, got 2",
+        ),
+        (
+            {"trail": {"logGroup": {"retentionDays": 366}}},
+            "rootguard:trail.logGroup.retentionDays: input should be 1, 3,",
+        ),
+        (
+            {"alarms": {"email": ["security@example.com", "not-an-email"]}},
+            "rootguard:alarms.email[1]: must be an email address like security@example.com, "
+            "got 'not-an-email'",
+        ),
+        (
+            {"alarms": {"email": ["security@example"]}},
+            "rootguard:alarms.email[0]: must be an email address",
+        ),
+        (
+            {"alarms": {"https": ["http://hooks.example.com"]}},
+            "rootguard:alarms.https[0]: must be an https:// URL",
+        ),
+        (
+            {"alarms": {"controls": {"4.16": False}}},
+            "rootguard:alarms.controls.4.16: unknown control id; the catalog has 4.1, 4.2, "
+            "4.3, 4.3-assumeroot, 4.4,",
+        ),
+        (
+            {"alarms": {"controls": {4.1: False}}},  # YAML's reading of an unquoted 4.10
+            'rootguard:alarms.controls.4.1: control ids must be quoted strings like "4.10"',
+        ),
+        (
+            {"alarms": {"controls": {"4.3": "off"}}},
+            "rootguard:alarms.controls.4.3: input should be a valid boolean",
+        ),
+        (
+            {"trail": {"bucket": {"objectLock": {"days": 0}}}},
+            "rootguard:trail.bucket.objectLock.days: input should be greater than or equal "
+            "to 1, got 0",
+        ),
+        (
+            {"trail": {"bucket": {"retentionDays": 36500, "objectLock": {"days": 36501}}}},
+            "rootguard:trail.bucket.objectLock.days: input should be less than or equal to "
+            "36500, got 36501",
+        ),
+        (
+            {"trail": {"bucket": {"retentionDays": 90, "objectLock": {"days": 365}}}},
+            "rootguard:trail.bucket.objectLock.days: 365 days of object lock exceeds "
+            "retentionDays (90); locked logs cannot expire before the lock ends",
+        ),
+        (
+            {"trail": {"bucket": {"retentionDays": 0}}},
+            "rootguard:trail.bucket.retentionDays: input should be greater than or equal to 1",
+        ),
+        (
+            {"trail": {"bucket": {}, "existingBucket": {"name": "log-archive-trail"}}},
+            "rootguard:trail.existingBucket: cannot be combined with `bucket`",
+        ),
+        (
+            {"trail": {"existingBucket": {"name": "Log_Archive"}}},
+            "rootguard:trail.existingBucket.name: must be an S3 bucket name",
+        ),
+        (
+            {"trail": {"existingBucket": {"name": "logs", "kmsKeyArn": "alias/aws/s3"}}},
+            "rootguard:trail.existingBucket.kmsKeyArn: must be a KMS key ARN",
+        ),
+        (
+            {"trail": {"name": "org--trail"}},
+            "rootguard:trail.name: must be a trail name",
+        ),
+        (
+            {"trail": {"kms": {"readers": ["arn:aws:iam::123456789012:group/Auditors"]}}},
+            "rootguard:trail.kms.readers[0]: must be an IAM role, user or account-root ARN",
+        ),
+        (
+            {"trail": {"kms": {"deletionWindowDays": 3}}},
+            "rootguard:trail.kms.deletionWindowDays: input should be greater than or equal to 7",
+        ),
+        (
+            {
+                "alarms": {
+                    "existingTopicArn": "arn:aws:sns:us-east-1:123456789012:security",
+                    "email": ["security@example.com"],
+                }
+            },
+            "rootguard:alarms.email: subscriptions cannot be added to existingTopicArn",
+        ),
+        (
+            {"alarms": {"email": ["Sec@example.com", "sec@example.com"]}},
+            "rootguard:alarms.email[1]: 'sec@example.com' is listed twice",
+        ),
+        (
+            {"alarms": {"namespace": "AWS/CloudTrail"}},
+            "rootguard:alarms.namespace: must be a CloudWatch namespace",
+        ),
+        (
+            {"alarms": {"topicArn": "arn:aws:sns:us-east-1:123456789012:security"}},
+            "rootguard:alarms.topicArn: unknown key; did you mean 'existingTopicArn'?",
+        ),
+    ],
+)
+def test_bad_input_names_the_key(sections: dict[str, Any], expected: str) -> None:
+    assert error(**sections).startswith(expected)
