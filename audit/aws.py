@@ -190,9 +190,7 @@ class Clients:
         if service not in clients:
             session = botocore.session.Session(profile=self._profile)
             # Parsed service models are read-only and large: load them once, not per thread.
-            session.register_component(
-                "data_loader", self._botocore.get_component("data_loader")
-            )
+            session.register_component("data_loader", self._botocore.get_component("data_loader"))
             resolver = session.get_component("credential_provider")
             resolver.insert_before("env", _Provider(self._root_credentials))
             client = session.create_client(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from components.alarm_catalog import enabled_alarms
 from components.config import RootGuardConfig
 from components.config.password_policy import PasswordPolicyConfig
 
@@ -25,7 +26,8 @@ class AuditSettings:
     # rootguard:passwordPolicy; its defaults are CIS 1.8/1.9, used when no stack is given.
     password: PasswordPolicyConfig = field(default_factory=PasswordPolicyConfig)
     scp: ScpScope = field(default_factory=ScpScope)
-    alarm_controls: tuple[str, ...] | None = None  # None: every CIS control in the catalog
+    # The alarm controls to prove; None: every CIS control (rootguard's own only with a stack).
+    alarm_controls: tuple[str, ...] | None = None
 
 
 def settings_for(config: RootGuardConfig, base: AuditSettings) -> AuditSettings:
@@ -34,6 +36,7 @@ def settings_for(config: RootGuardConfig, base: AuditSettings) -> AuditSettings:
     return replace(
         base,
         password=config.password_policy,
+        alarm_controls=tuple(a.id for a in enabled_alarms(config.alarms.controls)),
         scp=ScpScope(
             target_paths=tuple(guardrails.targets) if guardrails.targets else ("",),
             exempt_paths=frozenset(guardrails.exempt_ous),

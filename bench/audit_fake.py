@@ -19,15 +19,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import yaml
 from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
 from audit.aws import ClientScope
+from components.alarm_catalog import load_catalog
 
 MANAGEMENT = "100000000000"
 ORGANIZATION = "o-benchmark01"
@@ -36,10 +35,10 @@ PAGE = 20  # Organizations' usual page size
 REGION = "us-east-1"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{MANAGEMENT}:trail/org-trail"
 LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{MANAGEMENT}:log-group:org-trail:*"
-TOPIC_ARN = f"arn:aws:sns:{REGION}:{MANAGEMENT}:security-alarms"
-CIS_PATTERNS: dict[str, str] = yaml.safe_load(
-    (Path(__file__).resolve().parents[1] / "tests" / "audit" / "cis_patterns.yaml").read_text()
-)
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{MANAGEMENT}:rootguard-security-alarms"
+# The alarms rootguard deploys (components/catalog/alarms.yaml).
+ALARMS = load_catalog()
+NAMESPACE = "RootGuard/CIS"
 DENY_ROOT = {
     "Version": "2012-10-17",
     "Statement": [
@@ -345,17 +344,17 @@ class FakeOrganization:
         return {
             "metricFilters": [
                 {
-                    "filterName": f"cis-{control}",
-                    "filterPattern": pattern,
+                    "filterName": f"rootguard-{alarm.slug}",
+                    "filterPattern": alarm.pattern,
                     "metricTransformations": [
                         {
-                            "metricName": f"CIS{control.replace('.', '_')}",
-                            "metricNamespace": "CIS",
+                            "metricName": alarm.metric,
+                            "metricNamespace": NAMESPACE,
                             "metricValue": "1",
                         }
                     ],
                 }
-                for control, pattern in CIS_PATTERNS.items()
+                for alarm in ALARMS
             ]
         }
 
@@ -363,15 +362,15 @@ class FakeOrganization:
         return {
             "MetricAlarms": [
                 {
-                    "AlarmName": f"cis-{control}",
-                    "MetricName": f"CIS{control.replace('.', '_')}",
-                    "Namespace": "CIS",
+                    "AlarmName": f"rootguard-{alarm.slug}",
+                    "MetricName": alarm.metric,
+                    "Namespace": NAMESPACE,
                     "ActionsEnabled": True,
                     "AlarmActions": [TOPIC_ARN],
                     "ComparisonOperator": "GreaterThanOrEqualToThreshold",
                     "Threshold": 1.0,
                 }
-                for control in CIS_PATTERNS
+                for alarm in ALARMS
             ]
         }
 

@@ -27,6 +27,11 @@ class AlarmControl:
     severity: Severity
     events: tuple[Mapping[str, Any], ...]  # a covering filter matches every one
     not_events: tuple[Mapping[str, Any], ...]  # and none of these
+    cis: bool  # a CIS control (checked without a stack), or rootguard's own
+
+    @property
+    def cis_control(self) -> str | None:
+        return f"CIS {self.control}" if self.cis else None
 
     @property
     def check_id(self) -> str:
@@ -41,13 +46,13 @@ def checks() -> Mapping[str, Check]:
     for control in alarm_controls():
         catalog[control.check_id] = Check(
             id=control.check_id,
-            title=f"CIS {control.control} {control.title} raise an alarm to a confirmed subscriber",
+            title=f"Alarm on {control.title}, notifying a confirmed subscriber",
             severity=control.severity,
             scope="trail",
-            cis_control=f"CIS {control.control}",
+            cis_control=control.cis_control,
             seed_practice=ALARM_SEED,
             remediation=(
-                f"On the organization trail's log group create a metric filter with the CIS "
+                f"On the organization trail's log group create a metric filter with the "
                 f"{control.control} pattern, an alarm on its metric (Sum >= 1 over 300 s) and "
                 "an SNS topic with at least one confirmed subscription (rootguard:alarms does "
                 "this); confirm pending subscriptions from the recipient's mailbox."
@@ -70,6 +75,7 @@ def alarm_controls() -> tuple[AlarmControl, ...]:
             severity=Severity(entry["severity"]),
             events=tuple(entry["events"]),
             not_events=tuple(entry.get("not_events", ())),
+            cis=bool(entry.get("cis", True)),
         )
         for entry in raw["controls"]
     )

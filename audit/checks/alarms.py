@@ -37,7 +37,9 @@ class Coverage:
 
 def alarm_findings(facts: AuditFacts, settings: AuditSettings) -> list[Finding]:
     wanted = settings.alarm_controls
-    controls = [c for c in alarm_controls() if wanted is None or c.control in wanted]
+    controls = [
+        c for c in alarm_controls() if (c.control in wanted if wanted is not None else c.cis)
+    ]
     return [_judge(control, facts) for control in controls]
 
 
@@ -92,13 +94,13 @@ def _judge(control: AlarmControl, facts: AuditFacts) -> Finding:
             return item.unknown(
                 account,
                 resource,
-                f"no metric filter on {log_group} could be shown to cover CIS {control.control}; "
+                f"no metric filter on {log_group} could be shown to cover {control.control}; "
                 f"patterns the evaluator cannot read: {'; '.join(found.unreadable)}",
             )
         return item.failed(
             account,
             resource,
-            f"none of the {len(filters)} metric filters on {log_group} matches the CIS "
+            f"none of the {len(filters)} metric filters on {log_group} matches the "
             f"{control.control} sample events",
         )
     return _judge_alarms(item, account, resource, found.covering, monitoring)

@@ -30,14 +30,14 @@ from audit.facts import (
     TrailStatus,
 )
 
-from .world import CIS_PATTERNS
+from .world import ALARMS
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 MANAGEMENT = "111111111111"
 ROOT_ID = "r-ab12"
 PROD, SANDBOX = "ou-ab12-11111111", "ou-ab12-22222222"
 APP, PLAY = "222222222222", "333333333333"
-TOPIC = "arn:aws:sns:us-east-1:111111111111:security-alarms"
+TOPIC = "arn:aws:sns:us-east-1:111111111111:rootguard-security-alarms"
 LOG_GROUP = "arn:aws:logs:us-east-1:111111111111:log-group:org-trail:*"
 DENY_ROOT = json.dumps(
     {
@@ -109,12 +109,19 @@ def secure_facts() -> AuditFacts:
         contact_information=ContactInformation("Example Corp", "+12065550100", "US"),
     )
     filters = tuple(
-        MetricFilter(f"cis-{c}", pattern, (("CIS", f"M{c}"),))
-        for c, pattern in CIS_PATTERNS.items()
+        MetricFilter(f"rootguard-{a.slug}", a.pattern, (("RootGuard/CIS", a.metric),))
+        for a in ALARMS.values()
     )
     alarms = tuple(
-        Alarm(f"cis-{c}", (("CIS", f"M{c}"),), True, (TOPIC,), "GreaterThanOrEqualToThreshold", 1.0)
-        for c in CIS_PATTERNS
+        Alarm(
+            f"rootguard-{a.slug}",
+            (("RootGuard/CIS", a.metric),),
+            True,
+            (TOPIC,),
+            "GreaterThanOrEqualToThreshold",
+            1.0,
+        )
+        for a in ALARMS.values()
     )
     trail = Trail(
         name="org-trail",

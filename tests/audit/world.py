@@ -22,11 +22,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from botocore import xform_name
 from botocore.stub import Stubber
 from moto.cloudtrail.models import TrailStatus
@@ -35,13 +33,15 @@ from moto.sns.models import sns_backends
 
 from audit.aws import Clients, ClientScope
 from audit.readonly import AUDIT_TASK_POLICY_ARN
+from components.alarm_catalog import load_catalog
 from components.config import RootGuardConfig, load_config
 
 from .stubs import OperationStubber
 
 MANAGEMENT = "123456789012"  # moto's default account: the caller, so the management account
 REGION = "us-east-1"
-NAMESPACE = "RootGuard/CIS"
+NAMESPACE = "RootGuard/CIS"  # rootguard:alarms defaults
+TOPIC_NAME = "rootguard-security-alarms"
 
 OUS = ("Security", "Workloads", "Workloads/Prod", "Workloads/NonProd", "Sandbox")
 MEMBERS = {
@@ -80,10 +80,8 @@ DENY_ROOT_KEYS = {
     ],
 }
 
-# The CIS v1.4-v3.0 patterns as published (REFERENCE.md; 4.1 in its corrected form).
-CIS_PATTERNS: dict[str, str] = yaml.safe_load(
-    (Path(__file__).parent / "cis_patterns.yaml").read_text()
-)
+# The alarms rootguard deploys: the secure organization carries exactly these.
+ALARMS = {definition.id: definition for definition in load_catalog()}
 
 # What the audit reads as a member's root user (the IAMAuditRootUserCredentials task).
 ROOT_READS = ("GetLoginProfile", "ListAccessKeys", "ListMFADevices", "ListSigningCertificates")
@@ -293,33 +291,26 @@ class World:
         self.client("cloudtrail").start_logging(Name="org-trail")
 
         sns = self.client("sns")
-        self.topics["security"] = sns.create_topic(Name="security-alarms")["TopicArn"]
+        self.topics["security"] = sns.create_topic(Name=TOPIC_NAME)["TopicArn"]
         sns.subscribe(
             TopicArn=self.topics["security"], Protocol="email", Endpoint="security@example.com"
         )
-        for control, pattern in CIS_PATTERNS.items():
+        for control, alarm in ALARMS.items():
             logs.put_metric_filter(
                 logGroupName="org-trail",
-                filterName=f"cis-{control}",
-                filterPattern=pattern,
+                filterName=f"rootguard-{alarm.slug}",
+                filterPattern=alarm.pattern,
                 metricTransformations=[
-                    {
-                        "metricName": self.metric(control),
-                        "metricNamespace": NAMESPACE,
-                        "metricValue": "1",
-                    }
+                    {"metricName": alarm.metric, "metricNamespace": NAMESPACE, "metricValue": "1"}
                 ],
             )
             self.put_alarm(control, self.topics["security"])
 
-    @staticmethod
-    def metric(control: str) -> str:
-        return f"CIS{control.replace('.', '_')}"
-
     def put_alarm(self, control: str, topic_arn: str) -> None:
+        alarm = ALARMS[control]
         self.client("cloudwatch").put_metric_alarm(
-            AlarmName=f"cis-{control}",
-            MetricName=self.metric(control),
+            AlarmName=f"rootguard-{alarm.slug}",
+            MetricName=alarm.metric,
             Namespace=NAMESPACE,
             Statistic="Sum",
             Period=300,
