@@ -260,9 +260,17 @@ class Alarm:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    protocol: str
+    endpoint: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class TopicSubscriptions:
     confirmed: int
     pending: int
+    subscriptions: tuple[Subscription, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -375,7 +375,13 @@ class FakeOrganization:
         }
 
     def _list_subscriptions_by_topic(self, params: dict[str, Any], scope: ClientScope) -> Any:
-        return {"Subscriptions": [{"SubscriptionArn": f"{TOPIC_ARN}:1", "TopicArn": TOPIC_ARN}]}
+        subscription = {
+            "SubscriptionArn": f"{TOPIC_ARN}:1",
+            "TopicArn": TOPIC_ARN,
+            "Protocol": "email",
+            "Endpoint": "security@example.com",
+        }
+        return {"Subscriptions": [subscription]}
 
     # --- Member accounts' root users ----------------------------------------------------
 

@@ -16,6 +16,7 @@ from ..facts import (
     MetricFilter,
     Monitoring,
     Skipped,
+    Subscription,
     TopicSubscriptions,
     Trail,
     TrailStatus,
@@ -174,10 +175,17 @@ def _subscriptions(clients: Clients, topic_arn: str) -> Maybe[TopicSubscriptions
         subscriptions = paginate(
             sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn
         )
-        pending = sum(1 for s in subscriptions if s.get("SubscriptionArn") == PENDING)
-        confirmed = sum(
-            1 for s in subscriptions if str(s.get("SubscriptionArn", "")).startswith("arn:")
+        found = tuple(
+            Subscription(
+                protocol=s.get("Protocol", ""),
+                endpoint=s.get("Endpoint", ""),
+                # Anything else (PendingConfirmation, Deleted) cannot deliver a notification.
+                confirmed=str(s.get("SubscriptionArn", "")).startswith("arn:"),
+            )
+            for s in subscriptions
         )
-        return TopicSubscriptions(confirmed=confirmed, pending=pending)
+        pending = sum(1 for s in subscriptions if s.get("SubscriptionArn") == PENDING)
+        confirmed = sum(1 for s in found if s.confirmed)
+        return TopicSubscriptions(confirmed=confirmed, pending=pending, subscriptions=found)
 
     return attempt(count, f"sns:ListSubscriptionsByTopic({topic_arn})")

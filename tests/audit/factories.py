@@ -25,6 +25,7 @@ from audit.facts import (
     PasswordPolicy,
     Policy,
     RootCredentialUsage,
+    Subscription,
     TopicSubscriptions,
     Trail,
     TrailStatus,
@@ -149,7 +150,13 @@ def secure_facts() -> AuditFacts:
             trail=trail,
             metric_filters=filters,
             alarms=alarms,
-            topics={TOPIC: TopicSubscriptions(confirmed=1, pending=0)},
+            topics={
+                TOPIC: TopicSubscriptions(
+                    confirmed=1,
+                    pending=0,
+                    subscriptions=(Subscription("email", "security@example.com", True),),
+                )
+            },
         ),
     )
 

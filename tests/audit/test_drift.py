@@ -51,7 +51,7 @@ def test_what_rootguard_deploys_passes_the_audit_and_shows_no_drift(world: World
     assert "rootguard-guardrails-" in scp[world.ous["Security"]].evidence
     # Every declared OU, account and attachment was compared.
     kinds = {f.check_id for f in drift(findings)}
-    assert kinds == {"DRIFT-OU", "DRIFT-ACCOUNT", "DRIFT-SCP"}
+    assert kinds == {"DRIFT-OU", "DRIFT-ACCOUNT", "DRIFT-SCP", "DRIFT-ALARM"}
     assert all(f.status is Status.PASS for f in drift(findings))
 
 
@@ -146,3 +146,90 @@ def test_cli_reads_the_stack_and_reports_drift(world: World) -> None:
     assert code == 1  # the dev stack declares an organization unlike this one
     assert '"stack": "dev"' in out.getvalue()
     assert '"checkId": "DRIFT-ACCOUNT"' in out.getvalue()
+
+
+def contacts_section(world: World) -> dict[str, Any]:
+    """rootguard:contacts as the world has them (see World.put_contacts)."""
+
+    def contact(kind: str, mailbox: str) -> dict[str, str]:
+        return {
+            "name": f"{kind} team",
+            "title": f"{kind} on call",
+            "email": f"{mailbox}@example.com",
+            "phone": "+1 206 555 0123",
+        }
+
+    info = world.contact_information or {}
+    return {
+        "default": {
+            "security": contact("Security", "security"),
+            "billing": contact("Billing", "billing"),
+            "operations": contact("Operations", "cloud-ops"),
+        },
+        "managementAccount": {
+            "fullName": info["FullName"],
+            "addressLine1": info["AddressLine1"],
+            "city": info["City"],
+            "postalCode": info["PostalCode"],
+            "countryCode": info["CountryCode"],
+            "phone": "+1 (206) 555-0100",
+        },
+    }
+
+
+def test_contacts_and_alarms_drift(world: World) -> None:
+    sections: dict[str, Any] = {
+        "contacts": contacts_section(world),
+        "alarms": {"email": ["security@example.com"]},
+    }
+    clean = audit(world, stack_config(world, **sections))
+    compared = [f for f in drift(clean) if f.check_id in ("DRIFT-CONTACT", "DRIFT-ALARM")]
+    assert len(compared) == 3 * 6 + 1 + 16 + 1  # contacts, primary, alarms, subscription
+    assert all(f.status is Status.PASS for f in compared), [
+        f.evidence for f in compared if f.status is not Status.PASS
+    ]
+
+    payments = world.accounts["payments"]
+    world.client("account").put_alternate_contact(
+        AccountId=payments,
+        AlternateContactType="SECURITY",
+        EmailAddress="someone@example.com",
+        Name="Security team",
+        Title="Security on call",
+        PhoneNumber="+12065550123",
+    )
+    world.client("logs").delete_metric_filter(logGroupName="org-trail", filterName="rootguard-4-5")
+    sections["alarms"] = {
+        "email": ["security@example.com", "oncall@example.com"],
+        "controls": {"4.14": False},
+    }
+
+    failing = sorted(
+        (f.check_id, f.resource, f.evidence)
+        for f in drift(audit(world, stack_config(world, **sections)))
+        if f.status is not Status.PASS and f.check_id in ("DRIFT-CONTACT", "DRIFT-ALARM")
+    )
+
+    assert failing == [
+        (
+            "DRIFT-ALARM",
+            "alarm:4.14",
+            "disabled in the stack config, but filter "
+            "rootguard-4-14 still publishes RootGuard/CIS/VPCChanges",
+        ),
+        (
+            "DRIFT-ALARM",
+            "alarm:4.5",
+            "no metric filter publishes RootGuard/CIS/CloudTrailConfigChanges",
+        ),
+        (
+            "DRIFT-ALARM",
+            "subscription:oncall@example.com",
+            f"oncall@example.com is not subscribed to {world.topics['security']}",
+        ),
+        (
+            "DRIFT-CONTACT",
+            f"{payments}/alternate-contact/SECURITY",
+            "email differs from the config",
+        ),
+    ]
