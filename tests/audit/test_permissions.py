@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 from pathlib import Path
 
 import parliament
@@ -59,3 +61,21 @@ def test_policy_is_read_only_and_lints_clean() -> None:
     )
     policy = parliament.analyze_policy_string(POLICY.read_text())
     assert [f.issue for f in policy.findings] == []
+
+
+def test_the_ci_read_role_can_run_the_audit() -> None:
+    """docs/ci.md's read-only role (the scheduled audit's) grants every action above."""
+    ci = (POLICY.parent / "ci.md").read_text()
+    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", ci, re.S)]
+    (read,) = [b for b in blocks if b["Statement"][0].get("Sid") == "ReadTheOrganization"]
+    allowed: list[str] = []
+    for statement in read["Statement"]:
+        if statement["Effect"] == "Allow":
+            listed = statement["Action"]
+            allowed.extend([listed] if isinstance(listed, str) else listed)
+    missing = [
+        action
+        for action in sorted(granted_actions())
+        if not any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in allowed)
+    ]
+    assert missing == []
