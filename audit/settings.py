@@ -9,6 +9,8 @@ from components.alarm_catalog import enabled_alarms
 from components.config import RootGuardConfig
 from components.config.password_policy import PasswordPolicyConfig
 
+from .facts import ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS
+
 
 @dataclass(frozen=True)
 class ScpScope:
@@ -26,6 +28,8 @@ class AuditSettings:
     # rootguard:passwordPolicy; its defaults are CIS 1.8/1.9, used when no stack is given.
     password: PasswordPolicyConfig = field(default_factory=PasswordPolicyConfig)
     scp: ScpScope = field(default_factory=ScpScope)
+    # The centralized root access features that must be on (rootguard:rootAccess).
+    root_access_features: tuple[str, ...] = (ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS)
     # The alarm controls to prove; None: every CIS control (rootguard's own only with a stack).
     alarm_controls: tuple[str, ...] | None = None
 
@@ -37,6 +41,7 @@ def settings_for(config: RootGuardConfig, base: AuditSettings) -> AuditSettings:
         base,
         password=config.password_policy,
         alarm_controls=tuple(a.id for a in enabled_alarms(config.alarms.controls)),
+        root_access_features=tuple(config.root_access.enabled_features),
         scp=ScpScope(
             target_paths=tuple(guardrails.targets) if guardrails.targets else ("",),
             exempt_paths=frozenset(guardrails.exempt_ous),

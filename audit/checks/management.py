@@ -8,8 +8,6 @@ from components.config.password_policy import PasswordPolicyConfig
 
 from ..catalog import check
 from ..facts import (
-    ROOT_CREDENTIALS_MANAGEMENT,
-    ROOT_SESSIONS,
     AuditFacts,
     PasswordPolicy,
     Unavailable,
@@ -21,7 +19,7 @@ from ..settings import AuditSettings
 def management_findings(facts: AuditFacts, settings: AuditSettings, now: datetime) -> list[Finding]:
     return [
         *root_user(facts, settings, now),
-        centralized_root_access(facts),
+        centralized_root_access(facts, settings.root_access_features),
         password_policy(facts, settings.password),
     ]
 
@@ -107,14 +105,17 @@ def root_user(facts: AuditFacts, settings: AuditSettings, now: datetime) -> list
     return findings
 
 
-def centralized_root_access(facts: AuditFacts) -> Finding:
+def centralized_root_access(facts: AuditFacts, required: tuple[str, ...]) -> Finding:
     centralized = check("ROOT-ACCESS-CENTRALIZED")
     account = facts.management.account_id
     resource = facts.organization.id
     features = facts.management.root_access_features
+    if not required:
+        return centralized.not_applicable(
+            account, resource, "centralized root access is turned off in rootguard:rootAccess"
+        )
     if isinstance(features, Unavailable):
         return centralized.unknown(account, resource, features.reason)
-    required = (ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS)
     missing = [f for f in required if f not in features]
     enabled = ", ".join(sorted(features)) or "none"
     if missing:

@@ -121,6 +121,16 @@ def test_centralized_root_access_needs_both_features(
     assert f"missing: {missing}" in only(problems(facts), "ROOT-ACCESS-CENTRALIZED").evidence
 
 
+def test_centralized_root_access_follows_the_stack_config() -> None:
+    facts = with_management(secure_facts(), root_access_features=frozenset({"RootSessions"}))
+    only_sessions = AuditSettings(root_access_features=("RootSessions",))
+    assert problems(facts, only_sessions) == {}
+    finding = only(
+        problems(facts, AuditSettings(root_access_features=())), "ROOT-ACCESS-CENTRALIZED"
+    )
+    assert finding.status is Status.NOT_APPLICABLE
+
+
 def test_password_policy_shortfalls() -> None:
     weak = PasswordPolicy(8, False, True, True, False, True, None, 5, False)
     assert password_shortfalls(weak, PasswordPolicyConfig()) == [
