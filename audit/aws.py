@@ -1,11 +1,9 @@
 """boto3 clients for the audit: adaptive retries, read-only guard, safe across threads.
 
 boto3 clients are thread-safe but sessions are not. The management account's clients are
-created once (under a lock) and shared by every worker. Reading a member's root user needs
-its AssumeRoot session's credentials; creating a client per member would cost more CPU than
-all its API calls together, so each worker thread has one root-session client, created
-from its own botocore session, whose credentials are those of the AssumeRoot session the
-thread is using at the moment (see `RootSessionCredentials`).
+created once (under a lock) and shared by every worker. Each worker thread has its own
+botocore session (sharing one loader of service models) for its root-session client, whose
+credentials follow the AssumeRoot session the thread is using (audit/root_session.py).
 """
 
 from __future__ import annotations
@@ -19,24 +17,17 @@ from typing import Any, TypeVar
 import boto3
 import botocore.session
 from botocore.config import Config
-from botocore.credentials import CredentialProvider, Credentials, ReadOnlyCredentials
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from . import readonly
 from .facts import Maybe, Unavailable
+from .root_session import RootSessionCredentials, TemporaryCredentials, provider
 
 T = TypeVar("T")
 
 # Errors that make one fact unreadable without making the whole run meaningless. Missing
 # credentials (NoCredentialsError) and refused writes are deliberately not here.
 READ_ERRORS: tuple[type[Exception], ...] = (ClientError, ConnectionError, HTTPClientError)
-
-
-@dataclass(frozen=True)
-class TemporaryCredentials:
-    access_key_id: str
-    secret_access_key: str
-    session_token: str
 
 
 def _nobody() -> str | None:
@@ -55,69 +46,6 @@ class ClientScope:
     region: str
     root_session: bool = False
     current_account: Callable[[], str | None] = field(default=_nobody, compare=False)
-
-
-class RootSessionCredentials(Credentials):  # type: ignore[misc]
-    """Credentials that are, per thread, those of the AssumeRoot session in use.
-
-    botocore signs every request with `get_frozen_credentials()`, so a client built on this
-    object signs each call with whatever session its own thread has set. A thread's
-    root-session client is only ever used by that thread.
-    """
-
-    def __init__(self) -> None:  # no static keys: deliberately not calling super().__init__
-        self.method = "rootguard-assume-root"
-        self._local = threading.local()
-
-    def use(self, account_id: str | None, credentials: TemporaryCredentials | None) -> None:
-        self._local.account_id = account_id
-        self._local.credentials = credentials
-
-    def account(self) -> str | None:
-        account: str | None = getattr(self._local, "account_id", None)
-        return account
-
-    def _current(self) -> TemporaryCredentials:
-        credentials: TemporaryCredentials | None = getattr(self._local, "credentials", None)
-        if credentials is None:
-            raise RuntimeError("a root-session client was used outside Clients.root_session")
-        return credentials
-
-    def get_frozen_credentials(self) -> ReadOnlyCredentials:
-        current = self._current()
-        return ReadOnlyCredentials(
-            current.access_key_id, current.secret_access_key, current.session_token
-        )
-
-    @property
-    def access_key(self) -> str:
-        return self._current().access_key_id
-
-    @property
-    def secret_key(self) -> str:
-        return self._current().secret_access_key
-
-    @property
-    def token(self) -> str:
-        return self._current().session_token
-
-    @property
-    def account_id(self) -> None:
-        return None
-
-
-class _Provider(CredentialProvider):  # type: ignore[misc]
-    """Puts RootSessionCredentials first in a botocore session's credential chain."""
-
-    METHOD = "rootguard-assume-root"
-    CANONICAL_NAME = "rootguard-assume-root"
-
-    def __init__(self, credentials: RootSessionCredentials) -> None:
-        super().__init__()
-        self._credentials = credentials
-
-    def load(self) -> RootSessionCredentials:
-        return self._credentials
 
 
 # Called with every new client; tests use it to attach a Stubber or count calls.
@@ -192,7 +120,7 @@ class Clients:
             # Parsed service models are read-only and large: load them once, not per thread.
             session.register_component("data_loader", self._botocore.get_component("data_loader"))
             resolver = session.get_component("credential_provider")
-            resolver.insert_before("env", _Provider(self._root_credentials))
+            resolver.insert_before("env", provider(self._root_credentials))
             client = session.create_client(
                 service,
                 region_name=self.region,

@@ -12,15 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..aws import (
-    READ_ERRORS,
-    Clients,
-    TemporaryCredentials,
-    attempt,
-    describe_error,
-    error_code,
-    paginate,
-)
+from ..aws import READ_ERRORS, Clients, attempt, describe_error, error_code, paginate
 from ..facts import (
     AccountContacts,
     AlternateContact,
@@ -29,6 +21,7 @@ from ..facts import (
     Unavailable,
 )
 from ..readonly import AUDIT_TASK_POLICY_ARN, MAX_ROOT_SESSION_SECONDS
+from ..root_session import TemporaryCredentials
 
 CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from audit.aws import TemporaryCredentials
 from audit.readonly import AUDIT_TASK_POLICY_ARN, ReadOnlyViolation, check_operation
+from audit.root_session import TemporaryCredentials
 
 from .world import REGION, World
 
