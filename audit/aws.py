@@ -18,6 +18,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.parsers import ResponseParserError
 
 from . import readonly
 from .facts import Maybe, Unavailable
@@ -25,9 +26,15 @@ from .root_session import RootSessionCredentials, TemporaryCredentials, provider
 
 T = TypeVar("T")
 
-# Errors that make one fact unreadable without making the whole run meaningless. Missing
-# credentials (NoCredentialsError) and refused writes are deliberately not here.
-READ_ERRORS: tuple[type[Exception], ...] = (ClientError, ConnectionError, HTTPClientError)
+# Errors that make one fact unreadable without making the whole run meaningless: an AWS
+# error, a network failure or timeout, an answer that is not the service's (an HTML error
+# page from a proxy). Missing credentials and refused writes are deliberately not here.
+READ_ERRORS: tuple[type[Exception], ...] = (
+    ClientError,
+    ConnectionError,
+    HTTPClientError,
+    ResponseParserError,
+)
 
 
 def _nobody() -> str | None:
@@ -149,7 +156,7 @@ def describe_error(exc: Exception, what: str) -> str:
     if isinstance(exc, ClientError):
         message = exc.response.get("Error", {}).get("Message", "")
     else:
-        message = str(exc)
+        message = str(exc).split("\n")[0]  # a parser error quotes the whole response after
     text = f"{error_code(exc)} on {what}: {message}" if message else f"{error_code(exc)} on {what}"
     return " ".join(text.split())
 

@@ -23,6 +23,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
     ProfileNotFound,
 )
+from botocore.parsers import ResponseParserError
 
 from components.config import ConfigError, RootGuardConfig
 from components.config.stack_file import read_stack_config, validate_stack_config
@@ -140,8 +141,8 @@ def main(
             "no region: pass --region, set AWS_REGION, or give the stack an aws:region",
             args.debug,
         )
-    except BotoCoreError as exc:
-        return _usage_error(f"cannot reach AWS: {exc}", args.debug)
+    except (BotoCoreError, ResponseParserError) as exc:
+        return _usage_error(f"cannot reach AWS: {str(exc).splitlines()[0]}", args.debug)
     except OSError as exc:
         return _usage_error(f"cannot write the report: {exc}", args.debug)
     except KeyboardInterrupt:

@@ -184,3 +184,31 @@ def test_progress_bar_only_on_long_runs() -> None:
     disabled = ProgressBar(quiet, enabled=False, clock=lambda: 100.0)
     disabled(5, 10)
     assert quiet.getvalue() == ""
+
+
+def test_the_real_command_over_http(server_world: World, tmp_path: Path) -> None:
+    """`python -m audit` in its own process, against the moto server: no stubs at all.
+
+    moto has no AssumeRoot, ListOrganizationsFeatures or GetContactInformation, so the checks
+    that need them are unknown; with --allow-unknown everything else must pass.
+    """
+    report = tmp_path / "audit.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AWS_REGION": REGION}
+    result = subprocess.run(
+        [sys.executable, "-m", "audit", "--endpoint-url", str(server_world.endpoint_url),
+         "--format", "json", "--output", str(report), "--allow-unknown", "--no-progress"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(report.read_text())
+    statuses = {(f["checkId"], f["status"]) for f in document["findings"]}
+    assert {c for c, s in statuses if s == "fail"} == set()
+    assert {c for c, s in statuses if s == "unknown"} == {
+        "ROOT-ACCESS-CENTRALIZED",
+        "MEMBER-ROOT-PASSWORD",
+        "MEMBER-ROOT-KEYS",
+        "MEMBER-ROOT-MFA",
+        "MEMBER-ROOT-CERTS",
+        "CONTACT-PRIMARY",
+    }
+    assert document["run"]["memberAccounts"] == 5
