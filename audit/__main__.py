@@ -1,0 +1,5 @@
+"""`python -m audit`: see audit/cli.py."""
+
+from .cli import main
+
+raise SystemExit(main())

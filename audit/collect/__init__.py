@@ -1,0 +1,125 @@
+"""Collect every fact the checks need, concurrently and within a bounded pool.
+
+Order: who we are and which organization (sequential, they decide whether to go on); then
+the management account, the trail and the organization tree in parallel; then one task per
+member account. Only the main thread waits on the pool, so no task can deadlock waiting
+for a worker that is itself waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from ..aws import Clients
+from ..errors import AuditError
+from ..facts import (
+    ROOT_CREDENTIALS_MANAGEMENT,
+    Account,
+    AuditFacts,
+    Maybe,
+    MemberFacts,
+    Skipped,
+    Unavailable,
+)
+from .management import collect_management, collect_root_access_features
+from .members import read_contacts, read_member_root
+from .monitoring import collect_monitoring
+from .organization import collect_organization, describe_organization
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    max_workers: int = 32
+    report_timeout: float = 60.0
+
+
+def collect(
+    clients: Clients,
+    options: CollectOptions,
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AuditFacts:
+    identity = clients.management("sts").get_caller_identity()
+    description = describe_organization(clients)
+    management_id = description["MasterAccountId"]
+    if identity["Account"] != management_id:
+        raise AuditError(
+            f"not the management account: the credentials are for account "
+            f"{identity['Account']}, but organization {description['Id']} is managed by "
+            f"{management_id}; run the audit with the management account's credentials"
+        )
+    features = collect_root_access_features(clients)
+    member_root_skip = _member_root_skip(features)
+
+    with ThreadPoolExecutor(max_workers=options.max_workers) as pool:
+        management = pool.submit(
+            collect_management,
+            clients,
+            management_id,
+            features,
+            report_timeout=options.report_timeout,
+            sleep=sleep,
+        )
+        monitoring = pool.submit(collect_monitoring, clients)
+        management_contacts = pool.submit(read_contacts, clients, None)
+        organization = collect_organization(clients, description, pool)
+        members = {
+            pool.submit(_collect_member, clients, account, member_root_skip): account.id
+            for account in organization.members
+        }
+        _wait(members, [management, monitoring, management_contacts], progress)
+
+    return AuditFacts(
+        caller_arn=identity["Arn"],
+        region=clients.region,
+        organization=organization,
+        management=management.result(),
+        management_contacts=management_contacts.result(),
+        members={account_id: future.result() for future, account_id in members.items()},
+        monitoring=monitoring.result(),
+    )
+
+
+def _member_root_skip(features: Maybe[frozenset[str]]) -> Skipped | None:
+    """Why member root credentials are not read, or None to read them."""
+    if isinstance(features, Unavailable):
+        return None  # try anyway: AssumeRoot's own answer is the better evidence
+    if ROOT_CREDENTIALS_MANAGEMENT not in features:
+        return Skipped(
+            "centralized root credentials management is off, so member root users keep "
+            "their own credentials and cannot be read through AssumeRoot"
+        )
+    return None
+
+
+def _collect_member(clients: Clients, account: Account, root_skip: Skipped | None) -> MemberFacts:
+    if not account.active:
+        skipped = Skipped(f"account is {account.state}")
+        return MemberFacts(account.id, skipped, skipped)
+    root = root_skip or read_member_root(clients, account.id)
+    return MemberFacts(account.id, root, read_contacts(clients, account.id))
+
+
+def _wait(
+    members: dict[Future[MemberFacts], str],
+    others: list[Future[Any]],
+    progress: Progress | None,
+) -> None:
+    pending: list[Future[Any]] = [*others, *members]
+    total = len(pending)
+    try:
+        for done, future in enumerate(as_completed(pending), start=1):
+            future.result()  # a non-read error (a bug, missing credentials) stops the run
+            if progress is not None:
+                progress(done, total)
+    except BaseException:
+        # Do not make the user wait for a thousand accounts after a fatal error or Ctrl-C.
+        for future in pending:
+            future.cancel()
+        raise

@@ -1,0 +1,105 @@
+"""What the audit reports: checks (from the catalog) and the findings they produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: info 0 ... critical 4."""
+        return _SEVERITY_ORDER.index(self)
+
+    def at_least(self, threshold: Severity) -> bool:
+        return self.rank >= threshold.rank
+
+
+_SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    # The audit could not read what the check needs (AccessDenied, a timeout): not a pass.
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One catalog entry; its methods make findings that carry its metadata."""
+
+    id: str
+    title: str
+    severity: Severity
+    scope: str
+    cis_control: str | None
+    seed_practice: str
+    remediation: str
+
+    def finding(self, status: Status, account_id: str, resource: str, evidence: str) -> Finding:
+        return Finding(
+            check_id=self.id,
+            title=self.title,
+            severity=self.severity,
+            status=status,
+            account_id=account_id,
+            resource=resource,
+            cis_control=self.cis_control,
+            seed_practice=self.seed_practice,
+            evidence=evidence,
+            remediation=self.remediation,
+        )
+
+    def passed(self, account_id: str, resource: str, evidence: str) -> Finding:
+        return self.finding(Status.PASS, account_id, resource, evidence)
+
+    def failed(self, account_id: str, resource: str, evidence: str) -> Finding:
+        return self.finding(Status.FAIL, account_id, resource, evidence)
+
+    def unknown(self, account_id: str, resource: str, reason: str) -> Finding:
+        return self.finding(Status.UNKNOWN, account_id, resource, reason)
+
+    def not_applicable(self, account_id: str, resource: str, reason: str) -> Finding:
+        return self.finding(Status.NOT_APPLICABLE, account_id, resource, reason)
+
+    def judged(self, ok: bool, account_id: str, resource: str, evidence: str) -> Finding:
+        return self.finding(Status.PASS if ok else Status.FAIL, account_id, resource, evidence)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's verdict on one resource. The JSON report is exactly these fields."""
+
+    check_id: str
+    title: str
+    severity: Severity
+    status: Status
+    account_id: str
+    resource: str
+    cis_control: str | None
+    seed_practice: str
+    evidence: str
+    remediation: str
+
+    def blocks(self, threshold: Severity, *, allow_unknown: bool) -> bool:
+        """Whether this finding makes the run exit 1 at `--fail-on threshold`.
+
+        An unknown counts as a failure unless allowed: a control nobody could verify is
+        not a passing control, and a missing permission must not turn the audit green.
+        """
+        failing = self.status is Status.FAIL or (
+            self.status is Status.UNKNOWN and not allow_unknown
+        )
+        return failing and self.severity.at_least(threshold)
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.check_id, self.account_id, self.resource)

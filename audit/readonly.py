@@ -1,0 +1,57 @@
+"""Enforce that the audit never writes to AWS.
+
+Every client the audit creates gets `refuse_writes` on its `before-parameter-build` event,
+which fires before a request is serialized or sent. Operations outside a read-only
+allow-list raise `ReadOnlyViolation`, so a write cannot leave the process even if a bug (or
+a future edit) tries one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+READ_ONLY_PREFIXES = ("Get", "List", "Describe")
+# Not named like reads but without effect on the account: the credential report is a
+# generated read-only snapshot.
+ALSO_ALLOWED = frozenset({"GenerateCredentialReport"})
+# AssumeRoot opens a short root session in a member account: allowed only with the task
+# policy that can read, never change, the root user's credentials.
+AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+MAX_ROOT_SESSION_SECONDS = 900
+
+
+class ReadOnlyViolation(RuntimeError):
+    """The audit tried an operation that is not on the read-only allow-list."""
+
+
+def check_operation(operation: str, params: dict[str, Any]) -> None:
+    """Raise ReadOnlyViolation unless `operation` with `params` is a read."""
+    if operation == "AssumeRoot":
+        task_policy = (params.get("TaskPolicyArn") or {}).get("arn")
+        if task_policy != AUDIT_TASK_POLICY_ARN:
+            raise ReadOnlyViolation(
+                f"AssumeRoot refused: task policy {task_policy!r} is not "
+                f"{AUDIT_TASK_POLICY_ARN} (the audit is read-only)"
+            )
+        duration = params.get("DurationSeconds", MAX_ROOT_SESSION_SECONDS)
+        if not isinstance(duration, int) or duration > MAX_ROOT_SESSION_SECONDS:
+            raise ReadOnlyViolation(
+                f"AssumeRoot refused: DurationSeconds {duration!r} is over "
+                f"{MAX_ROOT_SESSION_SECONDS}"
+            )
+        return
+    if operation.startswith(READ_ONLY_PREFIXES) or operation in ALSO_ALLOWED:
+        return
+    raise ReadOnlyViolation(f"{operation} refused: the audit is read-only")
+
+
+def refuse_writes(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore `before-parameter-build` handler."""
+    check_operation(model.name, params)
+
+
+def install(client: Any) -> None:
+    """Register the guard on a client, ahead of every other handler."""
+    client.meta.events.register_first(
+        "before-parameter-build.*.*", refuse_writes, unique_id="rootguard-audit-read-only"
+    )

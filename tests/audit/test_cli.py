@@ -1,0 +1,214 @@
+"""`python -m audit`: exit codes 0/1/2, one-line errors, output files and formats."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import jsonschema
+import pytest
+from moto import mock_aws
+
+from audit.cli import main
+from audit.report.progress import ProgressBar
+
+from .stubs import OperationStubber
+from .world import MANAGEMENT, REGION, World
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(world: World | None, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    hook = world.on_new_client if world else None
+    code = main(["--max-workers", "1", "--no-progress", *args], stdout=out, on_new_client=hook)
+    return code, out.getvalue()
+
+
+def test_secure_organization_exits_0(world: World) -> None:
+    code, out = run_cli(world)
+    assert code == 0
+    assert "nothing at or above low fails: exit 0" in out
+    assert "Needs attention" not in out
+
+
+def test_a_failure_at_or_above_fail_on_exits_1(world: World) -> None:
+    world.add_root_access_key()  # ROOT-NO-KEYS is critical
+    assert run_cli(world, "--fail-on", "critical")[0] == 1
+
+
+def test_a_failure_below_fail_on_exits_0(world: World) -> None:
+    world.member_roots[world.accounts["audit"]].mfa_devices.append(
+        "arn:aws:iam::123456789012:mfa/root"
+    )  # MEMBER-ROOT-MFA is low
+    code, out = run_cli(world, "--fail-on", "medium")
+    assert code == 0
+    assert "MEMBER-ROOT-MFA" in out.split("Needs attention")[1]
+    assert run_cli(world, "--fail-on", "low")[0] == 1
+
+
+def test_unknowns_block_unless_allowed(world: World) -> None:
+    world.deny_assume_root("payments")
+    assert run_cli(world)[0] == 1
+    assert run_cli(world, "--allow-unknown")[0] == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_output_file(world: World, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / "reports" / f"audit.{fmt}"
+    code, out = run_cli(world, "--format", fmt, "--output", str(target))
+    assert code == 0
+    assert out == ""
+    document = json.loads(target.read_text())
+    if fmt == "json":
+        schema = json.loads((ROOT / "audit" / "finding.schema.json").read_text())
+        jsonschema.Draft202012Validator(schema).validate(document)
+        assert document["run"]["managementAccountId"] == MANAGEMENT
+        assert document["summary"]["exitCode"] == 0
+    else:
+        schema = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(document)
+    assert list(target.parent.iterdir()) == [target]  # no temporary file left behind
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], code: int) -> str:
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert err.startswith("rootguard audit: ")
+    return err
+
+
+def test_no_credentials_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    code, _ = run_cli(None, "--region", REGION)
+    assert "no usable AWS credentials" in one_line_error(capsys, code)
+
+
+def test_unknown_profile_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run_cli(None, "--profile", "nope", "--region", REGION)
+    assert "nope" in one_line_error(capsys, code)
+
+
+def test_not_in_an_organization_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with mock_aws():
+        code, _ = run_cli(None, "--region", REGION)
+    assert "not in an AWS Organization" in one_line_error(capsys, code)
+
+
+def test_member_account_credentials_exit_2(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member = world.accounts["payments"]
+    credentials = boto3.client("sts", region_name=REGION).assume_role(
+        RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+        RoleSessionName="audit",
+    )["Credentials"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
+    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
+    code, _ = run_cli(world)
+    err = one_line_error(capsys, code)
+    assert f"not the management account: the credentials are for account {member}" in err
+    assert f"managed by {MANAGEMENT}" in err
+
+
+def test_access_denied_at_start_exits_2(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    def deny(stubber: OperationStubber, operation: str, params: dict[str, object]) -> None:
+        stubber.add_client_error("describe_organization", "AccessDeniedException", "no", 403)
+
+    def hook(client: object, scope: object) -> None:
+        world.on_new_client(client, scope)  # type: ignore[arg-type]
+        if getattr(scope, "service", "") == "organizations":
+            OperationStubber(client, ["DescribeOrganization"], deny).activate()
+
+    code = main(["--no-progress"], stdout=io.StringIO(), on_new_client=hook)
+    err = one_line_error(capsys, code)
+    assert "cannot start the audit: AccessDeniedException on DescribeOrganization: no" in err
+
+
+def test_bad_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run_cli(None, "--stack", "no-such-stack")
+    assert "stack 'no-such-stack': no file Pulumi.no-such-stack.yaml" in one_line_error(
+        capsys, code
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["--fail-on", "severe"], ["--max-workers", "0"], ["--format", "xml"], ["--bogus"]]
+)
+def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert "usage: python -m audit" in capsys.readouterr().err
+
+
+def test_module_entry_point() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "audit", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0
+    for option in ("--profile", "--region", "--stack", "--format", "--output", "--fail-on",
+                   "--max-workers", "--unused-days", "--no-progress"):  # fmt: skip
+        assert option in result.stdout
+
+
+def test_progress_bar_only_on_long_runs() -> None:
+    now = [0.0]
+    stream = io.StringIO()
+    bar = ProgressBar(stream, enabled=True, delay=1.0, clock=lambda: now[0], width=10)
+    bar(1, 10)
+    assert stream.getvalue() == ""  # a short run shows nothing
+    now[0] = 2.0
+    bar(5, 10)
+    assert stream.getvalue() == "\rauditing [#####-----] 5/10"
+    bar.finish()
+    assert stream.getvalue().endswith("\r\033[K")
+    quiet = io.StringIO()
+    disabled = ProgressBar(quiet, enabled=False, clock=lambda: 100.0)
+    disabled(5, 10)
+    assert quiet.getvalue() == ""
+
+
+def test_the_real_command_over_http(server_world: World, tmp_path: Path) -> None:
+    """`python -m audit` in its own process, against the moto server: no stubs at all.
+
+    moto has no AssumeRoot, ListOrganizationsFeatures or GetContactInformation, so the checks
+    that need them are unknown; with --allow-unknown everything else must pass.
+    """
+    report = tmp_path / "audit.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AWS_REGION": REGION}
+    result = subprocess.run(
+        [sys.executable, "-m", "audit", "--endpoint-url", str(server_world.endpoint_url),
+         "--format", "json", "--output", str(report), "--allow-unknown", "--no-progress"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(report.read_text())
+    statuses = {(f["checkId"], f["status"]) for f in document["findings"]}
+    assert {c for c, s in statuses if s == "fail"} == set()
+    assert {c for c, s in statuses if s == "unknown"} == {
+        "ROOT-ACCESS-CENTRALIZED",
+        "MEMBER-ROOT-PASSWORD",
+        "MEMBER-ROOT-KEYS",
+        "MEMBER-ROOT-MFA",
+        "MEMBER-ROOT-CERTS",
+        "CONTACT-PRIMARY",
+    }
+    assert document["run"]["memberAccounts"] == 5

@@ -1,0 +1,81 @@
+"""The audit role's documented IAM policy grants exactly what the audit calls, nothing more."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from pathlib import Path
+
+import parliament
+
+from audit.collect import CollectOptions
+from audit.runner import run_audit
+from audit.settings import AuditSettings
+
+from .world import World
+
+POLICY = Path(__file__).resolve().parents[2] / "docs" / "audit-iam-policy.json"
+# Calls every identity may make without a permission.
+UNGATED = {"sts:GetCallerIdentity"}
+# The calls made as a member's root user are allowed by the AssumeRoot task policy
+# (IAMAuditRootUserCredentials), not by the audit role.
+TASK_POLICY_ACTIONS = {
+    "iam:GetLoginProfile",
+    "iam:ListAccessKeys",
+    "iam:ListMFADevices",
+    "iam:ListSigningCertificates",
+}
+
+
+def granted_actions() -> set[str]:
+    document = json.loads(POLICY.read_text())
+    actions: set[str] = set()
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Allow"
+        listed = statement["Action"]
+        actions.update([listed] if isinstance(listed, str) else listed)
+    return actions
+
+
+def test_policy_grants_exactly_the_calls_the_audit_makes(world: World) -> None:
+    run_audit(
+        world.audit_clients(),
+        CollectOptions(max_workers=1, report_timeout=5),
+        AuditSettings(),
+        sleep=lambda _: None,
+    )
+    role_calls = {f"{service}:{op}" for service, op, account in world.calls if account is None}
+    root_calls = {f"{service}:{op}" for service, op, account in world.calls if account}
+
+    assert role_calls - UNGATED == granted_actions()
+    assert root_calls == TASK_POLICY_ACTIONS
+
+
+def test_policy_is_read_only_and_lints_clean() -> None:
+    actions = granted_actions()
+    assert all(
+        action.split(":")[1].startswith(("Get", "List", "Describe"))
+        or action in ("iam:GenerateCredentialReport", "sts:AssumeRoot")
+        for action in actions
+    )
+    policy = parliament.analyze_policy_string(POLICY.read_text())
+    assert [f.issue for f in policy.findings] == []
+
+
+def test_the_ci_read_role_can_run_the_audit() -> None:
+    """docs/ci.md's read-only role (the scheduled audit's) grants every action above."""
+    ci = (POLICY.parent / "ci.md").read_text()
+    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", ci, re.S)]
+    (read,) = [b for b in blocks if b["Statement"][0].get("Sid") == "ReadTheOrganization"]
+    allowed: list[str] = []
+    for statement in read["Statement"]:
+        if statement["Effect"] == "Allow":
+            listed = statement["Action"]
+            allowed.extend([listed] if isinstance(listed, str) else listed)
+    missing = [
+        action
+        for action in sorted(granted_actions())
+        if not any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in allowed)
+    ]
+    assert missing == []
