@@ -31,8 +31,9 @@ from components.trail import OrgTrail, OrgTrailArgs
 from offline import run_program
 from offline.fake_aws import FakeAws
 from tests.conftest import minimal_organization
+from tests.package import REPO
 
-INPUTS_FILE = "components/inputs.py"
+INPUTS_FILE = REPO / "components" / "inputs.py"
 
 # Each component's Args, its config model, and the keys that are not config (links).
 COMPONENT_ARGS: list[tuple[type, type[BaseModel], set[str]]] = [
@@ -48,8 +49,7 @@ COMPONENT_ARGS: list[tuple[type, type[BaseModel], set[str]]] = [
 
 
 def test_committed_inputs_match_the_models() -> None:
-    with open(INPUTS_FILE) as committed:
-        assert committed.read() == render(), "stale components/inputs.py: run `make schema`"
+    assert INPUTS_FILE.read_text() == render(), "stale components/inputs.py: run `make schema`"
 
 
 @pytest.mark.parametrize("model", models(), ids=lambda m: m.__name__)
