@@ -45,8 +45,9 @@ class Organization(pulumi.ComponentResource):
         config = validated(OrganizationConfig, args, links=_LINKS, where=f"Organization {name!r}")
         super().__init__("rootguard:index:Organization", name, None, opts)
 
-        # Resources that anything needing trusted access or SCPs must wait for.
-        self.trusted_access: list[pulumi.Resource] = []
+        # Anything that needs the organization's settings (SCPs enabled, trusted access) waits
+        # for `organization_id`: created here, it carries the organization as a dependency
+        # (see args.waits_for); adopted, the settings are verified and nothing need wait.
         if config.mode == "create":
             organization = aws.organizations.Organization(
                 f"{name}-organization",
@@ -55,7 +56,6 @@ class Organization(pulumi.ComponentResource):
                 enabled_policy_types=[SCP_POLICY_TYPE],
                 opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True),
             )
-            self.trusted_access.append(organization)
             self.organization_id = organization.id
             self.arn = organization.arn
             self.management_account_id = organization.master_account_id
