@@ -4,6 +4,7 @@ component constructed through the provider as another language's program would."
 from __future__ import annotations
 
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,12 @@ def resource(schema: dict[str, Any], name: str) -> dict[str, Any]:
     return found
 
 
-def test_plugin_manifest_runs_python() -> None:
+def test_plugin_manifest_runs_python(rootguard_installed: Path) -> None:
     manifest = yaml.safe_load((PROVIDER / "PulumiPlugin.yaml").read_text())
     assert manifest == {"runtime": "python"}
     assert (PROVIDER / "requirements.txt").read_text().splitlines()[-1] == ".."
+    # The host announces the installed package's version.
+    assert version("rootguard") == "0.1.0"
 
 
 def test_schema_lists_every_public_component_as_a_component(schema: dict[str, Any]) -> None:
