@@ -8,12 +8,9 @@ in this account and region, and the key is usable only for this topic's encrypti
 
 from __future__ import annotations
 
-from typing import Any
-
-Policy = dict[str, Any]
+from .policy_documents import VERSION, Policy, key_administration
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
-VERSION = "2012-10-17"
 
 
 def topic_arn(partition: str, region: str, account_id: str, name: str) -> str:
@@ -51,13 +48,7 @@ def topic_key_policy(*, partition: str, account_id: str, topic_arn: str, alarm_a
     return {
         "Version": VERSION,
         "Statement": [
-            {
-                "Sid": "AccountAdministersKeyThroughIam",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            key_administration(partition, account_id),
             {
                 "Sid": "ThisAccountsAlarmsEncryptForTopic",
                 "Effect": "Allow",

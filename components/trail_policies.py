@@ -9,13 +9,9 @@ Statement shapes follow the CloudTrail User Guide's policies for organization tr
 
 from __future__ import annotations
 
-from typing import Any
-
-Policy = dict[str, Any]
-Statement = dict[str, Any]
+from .policy_documents import VERSION, Policy, Statement, key_administration
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
-VERSION = "2012-10-17"
 
 
 def trail_arn(partition: str, region: str, account_id: str, name: str) -> str:
@@ -108,13 +104,7 @@ def trail_key_policy(
     through IAM (without that statement the key could become unmanageable)."""
     this_trail_context = {"kms:EncryptionContext:aws:cloudtrail:arn": trail_arn}
     statements: list[Statement] = [
-        {
-            "Sid": "AccountAdministersKeyThroughIam",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
+        key_administration(partition, account_id),
         {
             "Sid": "CloudTrailEncryptsThisTrail",
             "Effect": "Allow",
