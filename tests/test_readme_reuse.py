@@ -14,7 +14,8 @@ from offline import run_program
 from tests.package import REPO, hosted_components, package_schema
 
 README = (REPO / "README.md").read_text()
-REUSE = README[README.index("## Reuse") : README.index("## Runbooks")]
+_START = README.index("\n## Reuse")
+REUSE = README[_START : README.find("\n## ", _START + 1)]
 
 
 def code_block(language: str) -> str:
