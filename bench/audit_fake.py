@@ -26,6 +26,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
 from audit.aws import ClientScope
+from components import scp
 from components.alarm_catalog import load_catalog
 
 MANAGEMENT = "100000000000"
@@ -39,20 +40,10 @@ TOPIC_ARN = f"arn:aws:sns:{REGION}:{MANAGEMENT}:rootguard-security-alarms"
 # The alarms rootguard deploys (components/catalog/alarms.yaml).
 ALARMS = load_catalog()
 NAMESPACE = "RootGuard/CIS"
-DENY_ROOT = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Deny",
-            "Action": "*",
-            "Resource": "*",
-            "Condition": {
-                "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"},
-                "Null": {"aws:AssumedRoot": "true"},
-            },
-        }
-    ],
-}
+# The guardrails rootguard deploys (components/catalog/scp_statements.yaml), in one policy.
+GUARDRAILS = scp.policy_document(
+    [scp.render_statement(entry, exempt_principals=()) for entry in scp.load_catalog()]
+)
 FULL_ACCESS = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
@@ -236,7 +227,7 @@ class FakeOrganization:
     def _policies(self) -> dict[str, tuple[str, dict[str, Any]]]:
         return {
             "p-FullAWSAccess": ("FullAWSAccess", FULL_ACCESS),
-            "p-denyroot0001": ("RootGuardDenyRoot", DENY_ROOT),
+            "p-rootguard0001": ("rootguard-guardrails-1", GUARDRAILS),
         }
 
     def _list_policies(self, params: dict[str, Any], scope: ClientScope) -> Any:

@@ -201,3 +201,12 @@ def test_child_declared_before_its_parent_is_rejected(paths: list[str], rnd: Any
     order.insert(order.index(parent), child)
     message = error_of({"organizationalUnits": [{"path": p} for p in order]})
     assert "must be declared before it" in message
+
+
+@pytest.mark.parametrize("value", [[1, 2], None, "text"])
+def test_a_section_that_is_not_a_mapping_says_so(value: Any) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({"organization": value})
+    assert str(caught.value) == (
+        f"rootguard:organization: must be a mapping of keys to values, got {value!r}"
+    )

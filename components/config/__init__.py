@@ -121,6 +121,9 @@ def format_error(
         message = f"unknown key{_suggest(str(loc[-1]), allowed)}"
     elif kind == "missing":
         message = "is required"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        # Pydantic would name the model class, which means nothing to someone editing YAML.
+        message = f"must be a mapping of keys to values, got {error.get('input')!r}"
     elif kind.startswith("value_error") or kind == "assertion_error":
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     else:
