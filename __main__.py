@@ -1,45 +1,5 @@
-"""rootguard's Pulumi program: validate the stack config, build RootGuard, export outputs."""
+"""rootguard's Pulumi program (`pulumi up`): everything is in rootguard.program."""
 
-from typing import cast
+from rootguard.program import run
 
-import pulumi
-from pulumi.runtime.config import CONFIG, get_config_env
-
-from components.baseline import RootGuard, RootGuardArgs
-from components.config import NAMESPACE, ConfigError, RootGuardConfig, config_keys, load_config
-
-
-def stack_config() -> RootGuardConfig:
-    """Every `rootguard:*` key, validated before any resource is registered."""
-    config = pulumi.Config(NAMESPACE)
-    sections: dict[str, object] = {}
-    try:
-        for key in config_keys():
-            section = key.split(":", 1)[1]
-            if config.get(section) is not None:
-                sections[section] = config.get_object(section)
-        present = set(CONFIG.get()) | set(get_config_env())
-        return load_config(sections, present_keys=present)
-    except pulumi.ConfigTypeError as error:
-        raise pulumi.RunError(f"{error.key}: must be a structured value (a YAML mapping)") from None
-    except ConfigError as error:
-        raise pulumi.RunError(str(error)) from None
-
-
-# RootGuard takes plain data (as from any other program); its sections are checked again there.
-guard = RootGuard("rootguard", cast(RootGuardArgs, stack_config().model_dump()))
-pulumi.export("organizationId", guard.organization_id)
-pulumi.export("rootId", guard.root_id)
-pulumi.export("managementAccountId", guard.management_account_id)
-pulumi.export("organizationalUnitIds", guard.ou_ids)
-pulumi.export("accountIds", guard.account_ids)
-pulumi.export("guardrailPolicyIds", guard.guardrail_policy_ids)
-pulumi.export("guardrailPolicies", guard.guardrails.policies)
-pulumi.export("rootAccessFeatures", guard.root_access_features)
-if guard.security_contacts is not None:
-    pulumi.export("securityContacts", guard.security_contacts)
-pulumi.export("trailArn", guard.trail_arn)
-pulumi.export("trailBucketName", guard.trail_bucket_name)
-pulumi.export("trailLogGroupName", guard.trail_log_group_name)
-pulumi.export("alarmTopicArn", guard.alarm_topic_arn)
-pulumi.export("alarmArns", guard.alarm_arns)
+run()

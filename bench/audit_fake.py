@@ -25,9 +25,9 @@ from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
-from audit.aws import ClientScope
-from components import scp
-from components.alarm_catalog import load_catalog
+from rootguard import scp
+from rootguard.alarm_catalog import load_catalog
+from rootguard.audit.aws import ClientScope
 
 MANAGEMENT = "100000000000"
 ORGANIZATION = "o-benchmark01"
@@ -37,10 +37,10 @@ REGION = "us-east-1"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{MANAGEMENT}:trail/org-trail"
 LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{MANAGEMENT}:log-group:org-trail:*"
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{MANAGEMENT}:rootguard-security-alarms"
-# The alarms rootguard deploys (components/catalog/alarms.yaml).
+# The alarms rootguard deploys (rootguard/catalog/alarms.yaml).
 ALARMS = load_catalog()
 NAMESPACE = "RootGuard/CIS"
-# The guardrails rootguard deploys (components/catalog/scp_statements.yaml), in one policy.
+# The guardrails rootguard deploys (rootguard/catalog/scp_statements.yaml), in one policy.
 GUARDRAILS = scp.policy_document(
     [scp.render_statement(entry, exempt_principals=()) for entry in scp.load_catalog()]
 )

@@ -21,11 +21,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audit.aws import Clients
-from audit.collect import CollectOptions
-from audit.model import Status
-from audit.runner import run_audit
-from audit.settings import AuditSettings
+from rootguard.audit.aws import Clients
+from rootguard.audit.collect import CollectOptions
+from rootguard.audit.model import Status
+from rootguard.audit.runner import run_audit
+from rootguard.audit.settings import AuditSettings
 
 from .audit_fake import REGION, FakeOrganization
 

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import resource
-import runpy
 import subprocess
 import sys
 import time
@@ -29,11 +28,11 @@ from typing import Any
 
 from bench.plan_scale import contacts_config, generated_config
 from bench.replay import replay
-from components.config.stack_file import validate_stack_config
-from offline import Recording, run_program
-from offline.fake_aws import FakeAws
-from offline.graph import longest_chain
-from offline.plan import PROGRAM
+from rootguard.config.stack_file import validate_stack_config
+from rootguard.offline import Recording, run_program
+from rootguard.offline.fake_aws import FakeAws
+from rootguard.offline.graph import longest_chain
+from rootguard.program import run as program
 
 OUS = 100
 SIZES = [100, 1000, 5000]
@@ -98,9 +97,9 @@ def measure(accounts: int, *, lean: bool = True, replays: bool = True) -> dict[s
 
 
 def _run(config: dict[str, Any], lean: bool) -> Recording:
-    """The real __main__.py under the offline engine, as `python -m offline.plan` runs it."""
+    """rootguard's program under the offline engine, as `rootguard plan` runs it."""
     return run_program(
-        lambda: runpy.run_path(str(PROGRAM), run_name="__main__"),
+        program,
         config=config,
         stack="bench",
         fake=FakeAws(),

@@ -19,9 +19,9 @@ import sys
 import time
 from typing import Any
 
-from components.config.stack_file import validate_stack_config
-from offline.fake_aws import FakeAws
-from offline.plan import render_tree, run_main, to_json
+from rootguard.config.stack_file import validate_stack_config
+from rootguard.offline.fake_aws import FakeAws
+from rootguard.offline.plan import render_tree, run_main, to_json
 
 
 def generated_config(accounts: int, ous: int) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from typing import Literal
 
 import pulumi
 
-from offline import Recording
-from offline.graph import dependencies
+from rootguard.offline import Recording
+from rootguard.offline.graph import dependencies
 
 Shape = Literal["flat", "tree"]
 

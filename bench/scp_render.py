@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from components.config.guardrails import GuardrailsConfig
-from components.scp import SEARCH_BUDGET, pack
+from rootguard.config.guardrails import GuardrailsConfig
+from rootguard.scp import SEARCH_BUDGET, pack
 
 
 def timed(function: Callable[[], object], repeat: int) -> float:

@@ -32,9 +32,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from components.config import ConfigError
-from components.config.base import InvalidKey, Matching, StrictModel
-from components.config.stack_file import STACKS_DIR, read_stack_config, stack_names
+from rootguard.config import ConfigError
+from rootguard.config.base import InvalidKey, Matching, StrictModel
+from rootguard.config.stack_file import STACKS_DIR, read_stack_config, stack_names
 
 PIPELINE_KEY = "ci:pipeline"
 REGION_KEY = "aws:region"

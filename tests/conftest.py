@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from offline.engine import Recording
-from offline.fake_aws import FakeAws
-from offline.plan import run_main
+from rootguard.offline.engine import Recording
+from rootguard.offline.fake_aws import FakeAws
+from rootguard.offline.plan import run_main
 from tests.package import build_wheel, install
 
 # Formatting an Output into a string is a bug; make it fail loudly in every test.
@@ -71,11 +70,8 @@ def rootguard_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rootguard_installed(
-    rootguard_wheel: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    """`import rootguard` resolves to the installed wheel for the rest of the session."""
-    site = install(rootguard_wheel, tmp_path_factory.mktemp("site"))
-    sys.path.insert(0, str(site))
-    yield site
-    sys.path.remove(str(site))
+def rootguard_installed(rootguard_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel installed into a folder of its own. This process keeps importing the
+    checkout's `rootguard` (one name, one copy); tests use the folder as PYTHONPATH of a
+    subprocess that runs outside the checkout, where only the installed package can answer."""
+    return install(rootguard_wheel, tmp_path_factory.mktemp("site"))

@@ -2,7 +2,7 @@
 the component package that provider/ hosts and the schema the SDK infers for it.
 
 The packaging, provider and example tests import `rootguard` from this installation, so they
-exercise what another project gets from `pip install`, not the checkout's `components/`.
+exercise what another project gets from `pip install`, not the checkout.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 PROVIDER = REPO / "provider"
 PACKAGE = "rootguard"
 # What the build reads: the project metadata and the package's source folder.
-BUILD_INPUTS = ("pyproject.toml", "components")
+BUILD_INPUTS = ("pyproject.toml", "rootguard")
 
 
 def build_wheel(workdir: Path) -> Path:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from components import trail_policies
-from components.trail import OrgTrail
-from offline import Recording, Registration, run_program
-from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard import trail_policies
+from rootguard.offline import Recording, Registration, run_program
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard.trail import OrgTrail
 from tests.policy_checks import lint, privilege_problems
 
 TRAIL = "aws:cloudtrail/trail:Trail"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from components.alarm_catalog import (
+from rootguard.alarm_catalog import (
     CATALOG_PATH,
     CatalogError,
     enabled_alarms,

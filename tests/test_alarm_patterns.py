@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.alarm_catalog import AlarmDefinition, load_catalog
-from components.filter_pattern import matches
+from rootguard.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.filter_pattern import matches
 from tests import cloudtrail_samples as ct
 from tests.cloudtrail_samples import Event, api_call, console_login, iam_user_identity
 

@@ -8,12 +8,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.alarm_catalog import load_catalog
-from components.alarms import SecurityAlarms
-from components.config.alarms import AlarmsConfig
-from components.trail import OrgTrail
-from offline import Recording, Registration, run_program
-from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard.alarm_catalog import load_catalog
+from rootguard.alarms import SecurityAlarms
+from rootguard.config.alarms import AlarmsConfig
+from rootguard.offline import Recording, Registration, run_program
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard.trail import OrgTrail
 from tests.conftest import plain_args
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"

@@ -10,30 +10,30 @@ import pulumi
 import pytest
 from pydantic import BaseModel
 
-from components import inputs
-from components.alarms import SecurityAlarms, SecurityAlarmsArgs
-from components.baseline import RootGuard, RootGuardArgs
-from components.config import RootGuardConfig
-from components.config.alarms import AlarmsConfig
-from components.config.component_inputs import models, render
-from components.config.contacts import ContactsConfig
-from components.config.guardrails import GuardrailPoliciesConfig
-from components.config.organization import OrganizationConfig
-from components.config.password_policy import PasswordPolicyConfig
-from components.config.root_access import RootAccessConfig
-from components.config.trail import TrailConfig
-from components.contacts import RecoveryContacts, RecoveryContactsArgs
-from components.guardrails import Guardrails, GuardrailsArgs
-from components.organization import Organization, OrganizationArgs
-from components.password_policy import PasswordPolicy, PasswordPolicyArgs
-from components.root_access import RootAccess, RootAccessArgs
-from components.trail import OrgTrail, OrgTrailArgs
-from offline import run_program
-from offline.fake_aws import FakeAws
+from rootguard import inputs
+from rootguard.alarms import SecurityAlarms, SecurityAlarmsArgs
+from rootguard.baseline import RootGuard, RootGuardArgs
+from rootguard.config import RootGuardConfig
+from rootguard.config.alarms import AlarmsConfig
+from rootguard.config.component_inputs import models, render
+from rootguard.config.contacts import ContactsConfig
+from rootguard.config.guardrails import GuardrailPoliciesConfig
+from rootguard.config.organization import OrganizationConfig
+from rootguard.config.password_policy import PasswordPolicyConfig
+from rootguard.config.root_access import RootAccessConfig
+from rootguard.config.trail import TrailConfig
+from rootguard.contacts import RecoveryContacts, RecoveryContactsArgs
+from rootguard.guardrails import Guardrails, GuardrailsArgs
+from rootguard.offline import run_program
+from rootguard.offline.fake_aws import FakeAws
+from rootguard.organization import Organization, OrganizationArgs
+from rootguard.password_policy import PasswordPolicy, PasswordPolicyArgs
+from rootguard.root_access import RootAccess, RootAccessArgs
+from rootguard.trail import OrgTrail, OrgTrailArgs
 from tests.conftest import minimal_organization
 from tests.package import REPO
 
-INPUTS_FILE = REPO / "components" / "inputs.py"
+INPUTS_FILE = REPO / "rootguard" / "inputs.py"
 
 # Each component's Args, its config model, and the keys that are not config (links).
 COMPONENT_ARGS: list[tuple[type, type[BaseModel], set[str]]] = [
@@ -49,7 +49,7 @@ COMPONENT_ARGS: list[tuple[type, type[BaseModel], set[str]]] = [
 
 
 def test_committed_inputs_match_the_models() -> None:
-    assert INPUTS_FILE.read_text() == render(), "stale components/inputs.py: run `make schema`"
+    assert INPUTS_FILE.read_text() == render(), "stale rootguard/inputs.py: run `make schema`"
 
 
 @pytest.mark.parametrize("model", models(), ids=lambda m: m.__name__)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, RootGuardConfig, load_config
-from components.scp import catalog_ids
+from rootguard.config import ConfigError, RootGuardConfig, load_config
+from rootguard.scp import catalog_ids
 from tests.conftest import minimal_organization
 
 ORGANIZATION = minimal_organization(

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError, load_config
-from components.config.organization import MAX_OU_DEPTH, REQUIRED_SERVICE_PRINCIPALS
+from rootguard.config import ConfigError, load_config
+from rootguard.config.organization import MAX_OU_DEPTH, REQUIRED_SERVICE_PRINCIPALS
 from tests.conftest import minimal_organization
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.config.contacts import ContactsConfig
-from components.contacts import RecoveryContacts
-from offline import Recording, Registration, run_program
+from rootguard.config.contacts import ContactsConfig
+from rootguard.contacts import RecoveryContacts
+from rootguard.offline import Recording, Registration, run_program
 from tests.conftest import plain_args
 
 CONTACT = "aws:account/alternativeContact:AlternativeContact"

@@ -12,8 +12,8 @@ from botocore.loaders import Loader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError, RootGuardConfig, load_config
-from components.config.contacts import ContactsConfig, contact_slug
+from rootguard.config import ConfigError, RootGuardConfig, load_config
+from rootguard.config.contacts import ContactsConfig, contact_slug
 
 ORGANIZATION: dict[str, Any] = {
     "organizationalUnits": [{"path": "Workloads"}],

@@ -9,11 +9,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.baseline import NO_CONTACTS_WARNING
-from components.config.stack_file import load_stack_config, stack_names, stack_path
-from offline.engine import Recording
-from offline.fake_aws import FakeAws
-from offline.plan import main, plan_stack
+from rootguard.baseline import NO_CONTACTS_WARNING
+from rootguard.cli import main
+from rootguard.config.stack_file import load_stack_config, stack_names, stack_path
+from rootguard.offline.engine import Recording
+from rootguard.offline.fake_aws import FakeAws
+from rootguard.offline.plan import plan_stack
 from tests.conftest import minimal_organization
 
 CONTACT = "aws:account/alternativeContact:AlternativeContact"
@@ -79,7 +80,7 @@ def test_every_stack_sets_a_security_contact_on_every_account(stack: str) -> Non
 def test_prod_plan_shows_the_payments_override_and_the_recovery_phone(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["prod"]) == 0
+    assert main(["plan", "prod"]) == 0
     printed = capsys.readouterr().out
     assert "AlternativeContact rootguard-contacts-management-security" in printed
     assert "AlternativeContact rootguard-contacts-payments-security" in printed
@@ -153,7 +154,7 @@ def test_plan_prints_warnings(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert "aws-platform-dev@" in dev
     shared = dev.replace("aws-platform-dev@", "aws-security@")
     (tmp_path / "Pulumi.shared.yaml").write_text(shared)
-    assert main(["shared", "--stacks-dir", str(tmp_path)]) == 0
+    assert main(["plan", "shared", "--stacks-dir", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert (
         "Warnings:\n   rootguard:contacts.default.security.email: the default SECURITY" in printed

@@ -15,11 +15,11 @@ import pulumi_aws as aws
 import pytest
 
 from bench.baseline_scale import baseline_config
-from components.config.stack_file import stack_names
-from offline import Recording, Registration, run_program
-from offline.fake_aws import FakeAws
-from offline.graph import dependencies, longest_chain
-from offline.plan import plan_stack, run_main
+from rootguard.config.stack_file import stack_names
+from rootguard.offline import Recording, Registration, run_program
+from rootguard.offline.fake_aws import FakeAws
+from rootguard.offline.graph import dependencies, longest_chain
+from rootguard.offline.plan import plan_stack, run_main
 
 # Explicit waits (no input links the two), each for an API precondition the data does not
 # express. (waited-for type, waiting type) -> why.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.filter_pattern import (
+from rootguard.filter_pattern import (
     AllOf,
     AnyOf,
     Comparison,

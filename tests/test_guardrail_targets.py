@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError, load_config
-from components.config.organization import MAX_OU_DEPTH
-from components.guardrail_targets import Target
+from rootguard.config import ConfigError, load_config
+from rootguard.config.organization import MAX_OU_DEPTH
+from rootguard.guardrail_targets import Target
 from tests.test_config_guardrails import ORGANIZATION
 from tests.test_config_organization import ou_trees
 

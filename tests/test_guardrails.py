@@ -8,12 +8,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.config import load_config
-from components.guardrails import Guardrails
-from components.scp import GUARDRAIL_TAG_KEY
-from offline import Recording, run_program
-from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ROOT_ID, FakeAws
-from offline.plan import main as plan_main
+from rootguard.cli import main as plan_main
+from rootguard.config import load_config
+from rootguard.guardrails import Guardrails
+from rootguard.offline import Recording, run_program
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ROOT_ID, FakeAws
+from rootguard.scp import GUARDRAIL_TAG_KEY
 from tests.conftest import minimal_organization
 from tests.test_config_guardrails import ORGANIZATION
 
@@ -225,7 +225,7 @@ def test_component_is_usable_alone_with_explicit_target_ids() -> None:
 
 
 def test_prod_plan_shows_documents_sizes_and_targets(capsys: pytest.CaptureFixture[str]) -> None:
-    assert plan_main(["prod"]) == 0
+    assert plan_main(["plan", "prod"]) == 0
     printed = capsys.readouterr().out
     assert "Policy rootguard-guardrails-scp-1  (aws:organizations/policy:Policy)" in printed
     assert '"Sid": "DenyRootActions"' in printed

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from pulumi.output import UNKNOWN
 from pulumi.runtime import rpc
 
-from offline import run_program
-from offline.speed import CONTAINS_UNKNOWNS, STACK_TRACE, contains_unknowns
+from rootguard.offline import run_program
+from rootguard.offline.speed import CONTAINS_UNKNOWNS, STACK_TRACE, contains_unknowns
 
 SDK_CONTAINS_UNKNOWNS = rpc.contains_unknowns
 

@@ -9,10 +9,10 @@ import pulumi
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from components.config.organization import OrganizationConfig
-from components.organization import Organization
-from offline import Recording, run_program
-from offline.fake_aws import ROOT_ID, FakeAws
+from rootguard.config.organization import OrganizationConfig
+from rootguard.offline import Recording, run_program
+from rootguard.offline.fake_aws import ROOT_ID, FakeAws
+from rootguard.organization import Organization
 from tests.conftest import minimal_organization, plain_args
 from tests.test_config_organization import ou_trees
 

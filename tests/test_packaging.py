@@ -4,14 +4,17 @@ catalogs, and nothing else; installed, it imports and finds its data from anywhe
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import rootguard
 from tests.package import REPO
 
-COMPONENTS = REPO / "components"
+PACKAGE_DIR = REPO / "rootguard"
 
 
 def wheel_files(wheel: Path) -> set[str]:
@@ -22,30 +25,82 @@ def wheel_files(wheel: Path) -> set[str]:
 def test_wheel_holds_every_module_typed_with_its_catalogs(rootguard_wheel: Path) -> None:
     files = wheel_files(rootguard_wheel)
     modules = {
-        f"rootguard/{path.relative_to(COMPONENTS).as_posix()}"
-        for path in COMPONENTS.rglob("*.py")
+        f"rootguard/{path.relative_to(PACKAGE_DIR).as_posix()}"
+        for path in PACKAGE_DIR.rglob("*.py")
         if "__pycache__" not in path.parts
     }
-    catalogs = {f"rootguard/catalog/{p.name}" for p in (COMPONENTS / "catalog").glob("*.yaml")}
-    assert catalogs, "components/catalog/ has no YAML"
+    catalogs = {
+        f"rootguard/{p.relative_to(PACKAGE_DIR).as_posix()}"
+        for p in PACKAGE_DIR.rglob("*")
+        if p.suffix in (".yaml", ".json")
+    }
+    assert "rootguard/catalog/alarms.yaml" in catalogs
+    assert "rootguard/audit/finding.schema.json" in catalogs
     assert modules | catalogs | {"rootguard/py.typed"} <= files
     assert "rootguard/config/__init__.py" in files
 
 
 def test_wheel_packages_nothing_outside_rootguard(rootguard_wheel: Path) -> None:
     top_level = {name.split("/", 1)[0] for name in wheel_files(rootguard_wheel)}
-    assert top_level == {"rootguard", "rootguard-0.1.0.dist-info"}
+    assert top_level == {"rootguard", f"rootguard-{rootguard.__version__}.dist-info"}
 
 
-def test_components_import_each_other_relatively() -> None:
-    """An absolute `components.` import would break under the installed name `rootguard`."""
-    for path in COMPONENTS.rglob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
+# Every Python file of the repository that can import the library.
+SOURCES = [
+    p
+    for folder in ("rootguard", "tests", "bench", "provider", "examples", "pipeline")
+    for p in (REPO / folder).rglob("*.py")
+    if "venv" not in p.parts and "node_modules" not in p.parts
+] + [REPO / "__main__.py"]
+# Names the library's modules could be imported by besides `rootguard.*`: its subpackages and
+# modules as top-level names, and the folders it was split across before (components, audit,
+# offline).
+SECOND_NAMES = {p.stem for p in PACKAGE_DIR.iterdir() if p.suffix == ".py" or p.is_dir()} | {
+    "components",
+    "audit",
+    "offline",
+} - {"__init__", "__main__", "__pycache__", "py"}
+
+
+def test_no_module_imports_the_library_by_a_second_name() -> None:
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level == 0:
-                assert not (node.module or "").startswith("components"), path
-            if isinstance(node, ast.Import):
-                assert not any(a.name.startswith("components") for a in node.names), path
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] not in SECOND_NAMES, f"{path}: import {name}"
+
+
+def test_every_loaded_library_module_has_the_one_name() -> None:
+    """Import every module of the package: each is in sys.modules once, as `rootguard.*`."""
+    for module in pkgutil.walk_packages([str(PACKAGE_DIR)], prefix="rootguard."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    for name, module in list(sys.modules.items()):
+        location = getattr(module, "__file__", None) or ""
+        if Path(location).is_relative_to(PACKAGE_DIR):
+            assert name == "rootguard" or name.startswith("rootguard."), (name, location)
+
+
+def test_the_installed_wheel_has_the_command_and_its_version(
+    rootguard_wheel: Path, rootguard_installed: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(rootguard_wheel) as archive:
+        entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
+        assert "rootguard = rootguard.cli:main" in archive.read(entry_points).decode()
+    result = subprocess.run(
+        [sys.executable, "-m", "rootguard", "--version"],
+        cwd=tmp_path,  # outside the checkout: the installed package and its metadata answer
+        env={"PYTHONPATH": str(rootguard_installed), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == f"rootguard {rootguard.__version__}"
 
 
 def test_installed_package_imports_and_reads_its_catalogs_outside_the_checkout(
@@ -58,7 +113,7 @@ def test_installed_package_imports_and_reads_its_catalogs_outside_the_checkout(
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
-        cwd=tmp_path,  # no components/ here: only the installed package can answer
+        cwd=tmp_path,  # outside the checkout: only the installed package can answer
         env={"PYTHONPATH": str(rootguard_installed), "PATH": "/usr/bin:/bin"},
         check=True,
         capture_output=True,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config import ConfigError
-from components.config.stack_file import STACKS_DIR
 from pipeline.stacks import main, pipeline_settings, stack_matrix
+from rootguard.config import ConfigError
+from rootguard.config.stack_file import STACKS_DIR
 
 READ = "arn:aws:iam::111111111111:role/rootguard-ci-read"
 DEPLOY = "arn:aws:iam::111111111111:role/rootguard-ci-deploy"

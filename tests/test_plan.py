@@ -10,8 +10,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.config.stack_file import STACKS_DIR
-from offline.plan import main
+from rootguard.cli import main
+from rootguard.config.stack_file import STACKS_DIR
 from tests.conftest import minimal_organization
 
 
@@ -19,7 +19,7 @@ def test_plan_prints_a_tree_and_writes_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "plan.json"
-    assert main(["dev", "--json", str(out)]) == 0
+    assert main(["plan", "dev", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "RootGuard rootguard" in printed
     assert "OrganizationalUnit rootguard-organization-ou-Workloads/NonProd" in printed
@@ -31,9 +31,9 @@ def test_plan_prints_a_tree_and_writes_json(
 
 
 def test_plan_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
-    main(["staging"])
+    main(["plan", "staging"])
     first = capsys.readouterr().out
-    main(["staging"])
+    main(["plan", "staging"])
     assert capsys.readouterr().out == first
 
 
@@ -69,7 +69,7 @@ def test_broken_stack_file_is_one_line_and_exit_2(
     path = tmp_path / "Pulumi.dev.yaml"
     assert old in path.read_text()
     path.write_text(path.read_text().replace(old, new, 1))
-    assert main(["dev", "--stacks-dir", str(tmp_path)]) == 2
+    assert main(["plan", "dev", "--stacks-dir", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(expected)
@@ -77,12 +77,12 @@ def test_broken_stack_file_is_one_line_and_exit_2(
 
 
 def test_unknown_stack_lists_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["qa"]) == 2
+    assert main(["plan", "qa"]) == 2
     assert "no file Pulumi.qa.yaml" in capsys.readouterr().err
 
 
 def test_main_program_rejects_bad_config_before_registering_anything(run_stack: Any) -> None:
-    from offline.fake_aws import FakeAws
+    from rootguard.offline.fake_aws import FakeAws
 
     fake = FakeAws()
     bad = minimal_organization(accounts=[{"name": "a", "email": "nope", "ou": "Security"}])

@@ -3,6 +3,7 @@ component constructed through the provider as another language's program would."
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -13,8 +14,9 @@ import pytest
 import yaml
 from pulumi.provider.experimental.component import ComponentProvider
 
-from offline import run_program
-from offline.fake_aws import ORGANIZATION_ID
+import rootguard
+from rootguard.offline import run_program
+from rootguard.offline.fake_aws import ORGANIZATION_ID
 from tests.package import PROVIDER, hosted_components, package_schema
 
 PUBLIC = [
@@ -30,13 +32,29 @@ PUBLIC = [
 
 
 @pytest.fixture(scope="module")
-def components(rootguard_installed: Path) -> list[type[pulumi.ComponentResource]]:
-    """The components provider/__main__.py hosts, imported from the installed package."""
-    hosted = hosted_components()
-    for component in hosted:
-        module = sys.modules[component.__module__]
-        assert Path(module.__file__ or "").is_relative_to(rootguard_installed)
-    return hosted
+def components() -> list[type[pulumi.ComponentResource]]:
+    """The components provider/__main__.py hosts."""
+    return hosted_components()
+
+
+def test_provider_hosts_the_installed_package(rootguard_installed: Path, tmp_path: Path) -> None:
+    """Run outside the checkout, provider/__main__.py finds every component in the wheel."""
+    script = (
+        "import runpy, sys\n"
+        f"hosted = runpy.run_path({str(PROVIDER / '__main__.py')!r}, run_name='x')['COMPONENTS']\n"
+        "print('\\n'.join(sys.modules[c.__module__].__file__ for c in hosted))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(rootguard_installed), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    files = result.stdout.split()
+    assert len(files) == len(PUBLIC)
+    assert all(Path(f).is_relative_to(rootguard_installed) for f in files), files
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +67,12 @@ def resource(schema: dict[str, Any], name: str) -> dict[str, Any]:
     return found
 
 
-def test_plugin_manifest_runs_python(rootguard_installed: Path) -> None:
+def test_plugin_manifest_runs_python() -> None:
     manifest = yaml.safe_load((PROVIDER / "PulumiPlugin.yaml").read_text())
     assert manifest == {"runtime": "python"}
     assert (PROVIDER / "requirements.txt").read_text().splitlines()[-1] == ".."
     # The host announces the installed package's version.
-    assert version("rootguard") == "0.1.0"
+    assert version("rootguard") == rootguard.__version__ != "0+unknown"
 
 
 def test_schema_lists_every_public_component_as_a_component(schema: dict[str, Any]) -> None:
@@ -118,7 +136,7 @@ def test_nested_types_carry_what_is_allowed(schema: dict[str, Any]) -> None:
 def test_provider_constructs_a_component_from_camel_case_inputs(
     components: list[type[pulumi.ComponentResource]],
 ) -> None:
-    provider = ComponentProvider(components, "rootguard", version="0.1.0")
+    provider = ComponentProvider(components, "rootguard", version=rootguard.__version__)
     states: dict[str, Any] = {}
 
     def program() -> None:
@@ -152,7 +170,7 @@ def test_provider_constructs_a_component_from_camel_case_inputs(
 def test_provider_reports_bad_inputs_with_the_key(
     components: list[type[pulumi.ComponentResource]],
 ) -> None:
-    provider = ComponentProvider(components, "rootguard", version="0.1.0")
+    provider = ComponentProvider(components, "rootguard", version=rootguard.__version__)
     with pytest.raises(
         Exception, match=r"^OrgTrail 'trail': bucket\.objectLock\.days: 400 days of object lock"
     ):
@@ -168,7 +186,7 @@ def test_provider_reports_bad_inputs_with_the_key(
 def test_provider_constructs_the_whole_baseline_from_nested_inputs(
     components: list[type[pulumi.ComponentResource]],
 ) -> None:
-    provider = ComponentProvider(components, "rootguard", version="0.1.0")
+    provider = ComponentProvider(components, "rootguard", version=rootguard.__version__)
     contact = {
         "name": "Sec",
         "title": "On-call",

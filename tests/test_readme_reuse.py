@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from offline import run_program
+from rootguard.offline import run_program
 from tests.package import REPO, hosted_components, package_schema
 
 README = (REPO / "README.md").read_text()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.scp import CATALOG_PATH, GUARDRAIL_TAG_KEY, load_catalog
+from rootguard.scp import CATALOG_PATH, GUARDRAIL_TAG_KEY, load_catalog
 
 ROOT_CONDITION = {"aws:PrincipalArn": ["arn:*:iam::*:root"]}
 

@@ -7,9 +7,9 @@ import json
 import parliament
 import pytest
 
-from components.config.guardrails import GuardrailsConfig
-from components.config.stack_file import load_stack_config, stack_names
-from components.scp import POLICY_VERSION, catalog_ids
+from rootguard.config.guardrails import GuardrailsConfig
+from rootguard.config.stack_file import load_stack_config, stack_names
+from rootguard.scp import POLICY_VERSION, catalog_ids
 
 MANY_EXEMPTIONS = [f"arn:aws:iam::*:role/team-{n:02d}-admin" for n in range(40)]
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.scp import (
+from rootguard.scp import (
     CatalogEntry,
     QuotaError,
     Quotas,

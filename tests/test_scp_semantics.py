@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from components.config.guardrails import GuardrailsConfig
-from components.config.stack_file import load_stack_config, stack_names
-from components.scp import GUARDRAIL_TAG_KEY, catalog_ids, load_catalog
+from rootguard.config.guardrails import GuardrailsConfig
+from rootguard.config.stack_file import load_stack_config, stack_names
+from rootguard.scp import GUARDRAIL_TAG_KEY, catalog_ids, load_catalog
 from tests.iam_eval import Request, arn_like, denying_statements, glob_match, is_denied
 
 ROOT = "arn:aws:iam::111122223333:root"

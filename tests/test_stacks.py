@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
-from components.config.schema import render
-from components.config.stack_file import STACKS_DIR, load_stack_config, stack_names
-from offline.plan import plan_stack
+from rootguard.config.schema import render
+from rootguard.config.stack_file import STACKS_DIR, load_stack_config, stack_names
+from rootguard.offline.plan import plan_stack
 
 SCHEMA_FILE = STACKS_DIR / "rootguard.schema.json"
 STACKS = stack_names()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components import alarm_policies, trail_policies
+from rootguard import alarm_policies, trail_policies
 from tests.policy_checks import Kind, lint, privilege_problems
 
 ACCOUNT = "111111111111"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, load_config
+from rootguard.config import ConfigError, load_config
 
 ORGANIZATION: dict[str, Any] = {"organization": {}}
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 import pytest
 
-from components.alarm_catalog import enabled_alarms
-from components.alarms import alarm_name
-from components.config.stack_file import load_stack_config, stack_names
-from offline import Recording
-from offline.fake_aws import MANAGEMENT_ACCOUNT_ID
-from offline.plan import plan_stack, render_tree
+from rootguard.alarm_catalog import enabled_alarms
+from rootguard.alarms import alarm_name
+from rootguard.config.stack_file import load_stack_config, stack_names
+from rootguard.offline import Recording
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID
+from rootguard.offline.plan import plan_stack, render_tree
 from tests.conftest import minimal_organization
 from tests.policy_checks import Kind, lint, privilege_problems
 

@@ -9,11 +9,11 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import trail_policies
-from components.config.trail import TrailConfig
-from components.trail import OrgTrail
-from offline import Recording, Registration, run_program
-from offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard import trail_policies
+from rootguard.config.trail import TrailConfig
+from rootguard.offline import Recording, Registration, run_program
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard.trail import OrgTrail
 from tests.conftest import plain_args
 
 KEY_ARN = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"

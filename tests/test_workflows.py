@@ -18,7 +18,7 @@ import yaml
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from components.config.stack_file import STACKS_DIR, stack_names
+from rootguard.config.stack_file import STACKS_DIR, stack_names
 
 ROOT = Path(__file__).resolve().parents[1]
 GITHUB_DIR = ROOT / ".github"
@@ -378,7 +378,7 @@ def test_the_matrix_job_installs_enough_for_pipeline_stacks() -> None:
     # stacks.yml installs only pydantic and PyYAML: pipeline.stacks must not need more.
     # cython_runtime is the module Cython-compiled extensions (PyYAML's loader) register.
     third_party = imported_packages("pipeline.stacks") - {
-        "components",
+        "rootguard",
         "pipeline",
         "cython_runtime",
     }
@@ -436,7 +436,7 @@ def test_each_pipeline_runs_the_command_it_promises() -> None:
     up = run_scripts("deploy.yml", "up")
     assert "pulumi up" in up and "--yes" in up
     audit = run_scripts("scheduled-checks.yml", "audit")
-    assert "-m audit --stack" in audit and "--format sarif --output audit.sarif" in audit
+    assert "rootguard audit --stack" in audit and "--format sarif --output audit.sarif" in audit
     assert "--fail-on" in audit
     upload = uses_of(
         "github/codeql-action/upload-sarif",

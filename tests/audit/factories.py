@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from audit.facts import (
+from rootguard.audit.facts import (
     Account,
     AccountContacts,
     AccountSummary,

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from audit.catalog import alarm_controls, checks
-from audit.checks.alarms import covers
-from audit.model import Severity
-from components.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.audit.catalog import alarm_controls, checks
+from rootguard.audit.checks.alarms import covers
+from rootguard.audit.model import Severity
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[2] / "audit" / "finding.schema.json").read_text()
+    (
+        Path(__file__).resolve().parents[2] / "rootguard" / "audit" / "finding.schema.json"
+    ).read_text()
 )
 CHECK_ID = re.compile(SCHEMA["$defs"]["finding"]["properties"]["checkId"]["pattern"])
 

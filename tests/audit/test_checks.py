@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from audit.catalog import AlarmControl, alarm_controls
-from audit.checks import evaluate
-from audit.checks.alarms import covers
-from audit.checks.management import password_shortfalls
-from audit.facts import (
+from rootguard.audit.catalog import AlarmControl, alarm_controls
+from rootguard.audit.checks import evaluate
+from rootguard.audit.checks.alarms import covers
+from rootguard.audit.checks.management import password_shortfalls
+from rootguard.audit.facts import (
     AccountSummary,
     Alarm,
     AuditFacts,
@@ -23,9 +23,9 @@ from audit.facts import (
     TrailStatus,
     Unavailable,
 )
-from audit.model import Finding, Severity, Status
-from audit.settings import AuditSettings, ScpScope
-from components.config.password_policy import PasswordPolicyConfig
+from rootguard.audit.model import Finding, Severity, Status
+from rootguard.audit.settings import AuditSettings, ScpScope
+from rootguard.config.password_policy import PasswordPolicyConfig
 
 from .factories import (
     APP,

@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from audit.aws import Clients, ClientScope
-from audit.collect.management import (
+from rootguard.audit.aws import Clients, ClientScope
+from rootguard.audit.collect.management import (
     collect_root_access_features,
     parse_root_row,
     read_credential_report,
 )
-from audit.collect.members import read_contacts, read_member_root
-from audit.collect.monitoring import collect_monitoring
-from audit.collect.organization import collect_organization
-from audit.facts import (
+from rootguard.audit.collect.members import read_contacts, read_member_root
+from rootguard.audit.collect.monitoring import collect_monitoring
+from rootguard.audit.collect.organization import collect_organization
+from rootguard.audit.facts import (
     ContactInformation,
     Credential,
     MemberRoot,
@@ -27,7 +27,7 @@ from audit.facts import (
     Skipped,
     Unavailable,
 )
-from audit.readonly import AUDIT_TASK_POLICY_ARN
+from rootguard.audit.readonly import AUDIT_TASK_POLICY_ARN
 
 MEMBER = "210987654321"
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -194,7 +194,7 @@ def test_root_access_features(stubbed: StubbedClients) -> None:
 
 
 def test_contact_information(stubbed: StubbedClients) -> None:
-    from audit.collect.management import read_contact_information
+    from rootguard.audit.collect.management import read_contact_information
 
     account = stubbed.stub("account")
     account.add_response(

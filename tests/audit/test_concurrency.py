@@ -6,12 +6,12 @@ a complete, passing audit.
 
 from __future__ import annotations
 
-from audit.aws import Clients
-from audit.collect import CollectOptions
-from audit.model import Finding, Status
-from audit.runner import run_audit
-from audit.settings import AuditSettings
 from bench.audit_fake import REGION, FakeOrganization
+from rootguard.audit.aws import Clients
+from rootguard.audit.collect import CollectOptions
+from rootguard.audit.model import Finding, Status
+from rootguard.audit.runner import run_audit
+from rootguard.audit.settings import AuditSettings
 
 CALLS_PER_MEMBER = 8  # AssumeRoot, 4 root-session reads, 3 alternate contacts
 MEMBER_ROOT_CHECKS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.catalog import checks
-from audit.cli import parser
+from rootguard.audit.catalog import checks
+from rootguard.cli import command_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def test_docs_audit_lists_every_check_as_the_catalog_defines_it() -> None:
 def test_readme_documents_every_option_and_check() -> None:
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Audit")[1].split("\n## ")[0]
-    for action in parser()._actions:
+    for action in command_parser("audit")._actions:
         for option in action.option_strings:
             if option.startswith("--") and option != "--help":
                 assert option in section, option

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from audit.cli import main
-from audit.collect import CollectOptions
-from audit.model import Finding, Status
-from audit.runner import run_audit
-from audit.settings import AuditSettings
-from components.config import RootGuardConfig, load_config
+from rootguard.audit.collect import CollectOptions
+from rootguard.audit.model import Finding, Status
+from rootguard.audit.runner import run_audit
+from rootguard.audit.settings import AuditSettings
+from rootguard.cli import main
+from rootguard.config import RootGuardConfig, load_config
 
 from .world import World, deploy_guardrails, stack_config
 
@@ -139,7 +139,7 @@ def test_an_scp_edited_in_the_console_is_drift(world: World) -> None:
 def test_cli_reads_the_stack_and_reports_drift(world: World) -> None:
     out = io.StringIO()
     code = main(
-        ["--stack", "dev", "--max-workers", "1", "--no-progress", "--format", "json"],
+        ["audit", "--stack", "dev", "--max-workers", "1", "--no-progress", "--format", "json"],
         stdout=out,
         on_new_client=world.on_new_client,
     )

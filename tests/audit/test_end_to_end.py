@@ -10,11 +10,11 @@ from collections import Counter
 
 import pytest
 
-from audit.catalog import checks
-from audit.collect import CollectOptions
-from audit.model import Finding, Status
-from audit.runner import run_audit
-from audit.settings import AuditSettings
+from rootguard.audit.catalog import checks
+from rootguard.audit.collect import CollectOptions
+from rootguard.audit.model import Finding, Status
+from rootguard.audit.runner import run_audit
+from rootguard.audit.settings import AuditSettings
 
 from .world import MANAGEMENT, MEMBERS, OUS, World
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import parliament
 
-from audit.collect import CollectOptions
-from audit.runner import run_audit
-from audit.settings import AuditSettings
+from rootguard.audit.collect import CollectOptions
+from rootguard.audit.runner import run_audit
+from rootguard.audit.settings import AuditSettings
 
 from .world import World
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audit.policy import denies_root_access_keys, denies_root_actions
+from rootguard.audit.policy import denies_root_access_keys, denies_root_actions
 
 ROOT = {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}
 ACCOUNT = "210987654321"

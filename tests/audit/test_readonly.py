@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from audit.readonly import AUDIT_TASK_POLICY_ARN, ReadOnlyViolation, check_operation
-from audit.root_session import TemporaryCredentials
+from rootguard.audit.readonly import AUDIT_TASK_POLICY_ARN, ReadOnlyViolation, check_operation
+from rootguard.audit.root_session import TemporaryCredentials
 
 from .world import REGION, World
 

@@ -10,17 +10,17 @@ from typing import Any
 import jsonschema
 import pytest
 
-from audit.catalog import checks
-from audit.checks import evaluate
-from audit.facts import AccountSummary, Unavailable
-from audit.model import Severity, Status
-from audit.report import Report, RunInfo, json_report, sarif, table
-from audit.settings import AuditSettings
+from rootguard.audit.catalog import checks
+from rootguard.audit.checks import evaluate
+from rootguard.audit.facts import AccountSummary, Unavailable
+from rootguard.audit.model import Severity, Status
+from rootguard.audit.report import Report, RunInfo, json_report, sarif, table
+from rootguard.audit.settings import AuditSettings
 
 from .factories import NOW, secure_facts, with_management
 
 ROOT = Path(__file__).resolve().parents[2]
-FINDING_SCHEMA = json.loads((ROOT / "audit" / "finding.schema.json").read_text())
+FINDING_SCHEMA = json.loads((ROOT / "rootguard" / "audit" / "finding.schema.json").read_text())
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from audit.aws import Clients, ClientScope
-from audit.root_session import RootSessionCredentials, TemporaryCredentials
+from rootguard.audit.aws import Clients, ClientScope
+from rootguard.audit.root_session import RootSessionCredentials, TemporaryCredentials
 
 
 def test_each_thread_signs_with_its_own_session() -> None:

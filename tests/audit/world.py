@@ -31,10 +31,10 @@ from moto.cloudtrail.models import TrailStatus
 from moto.iam.models import IAMBackend, iam_backends
 from moto.sns.models import sns_backends
 
-from audit.aws import Clients, ClientScope
-from audit.readonly import AUDIT_TASK_POLICY_ARN
-from components.alarm_catalog import load_catalog
-from components.config import RootGuardConfig, load_config
+from rootguard.alarm_catalog import load_catalog
+from rootguard.audit.aws import Clients, ClientScope
+from rootguard.audit.readonly import AUDIT_TASK_POLICY_ARN
+from rootguard.config import RootGuardConfig, load_config
 
 from .stubs import OperationStubber
 

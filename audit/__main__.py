@@ -1,5 +1,0 @@
-"""`python -m audit`: see audit/cli.py."""
-
-from .cli import main
-
-raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""rootguard: Pulumi components that lock down the AWS root user across an AWS Organization."""

@@ -1,0 +1,217 @@
+"""`rootguard audit`: prove the root protections on the live organization (read-only).
+
+Exit codes: 0 nothing fails at or above --fail-on; 1 something does; 2 a usage, config or
+credential problem (one line on stderr, never a traceback unless --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+from botocore.parsers import ResponseParserError
+
+from rootguard.cli_args import add_aws_arguments, one_line, positive
+from rootguard.config import ConfigError, RootGuardConfig
+from rootguard.config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
+
+from .aws import ClientHook, Clients, describe_error
+from .collect import CollectOptions
+from .errors import AuditError
+from .model import Severity
+from .readonly import ReadOnlyViolation
+from .report import Report, RunInfo, json_report, sarif, table
+from .report.progress import ProgressBar
+from .runner import AuditRun, run_audit
+from .settings import AuditSettings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+RENDERERS = {"table": table.render, "json": json_report.render, "sarif": sarif.render}
+
+
+DESCRIPTION = (
+    "Read-only audit of an AWS Organization's root-user protections, run with the "
+    "management account's credentials. Optionally reports drift against a stack."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The audit's options, on the `rootguard audit` subcommand's parser."""
+    add_aws_arguments(p)
+    p.add_argument("--stack", metavar="NAME", help="compare with stacks/Pulumi.NAME.yaml (drift)")
+    p.add_argument(
+        "--stacks-dir",
+        type=Path,
+        default=STACKS_DIR,
+        metavar="DIR",
+        help="where the stack files are (default: ./stacks)",
+    )
+    p.add_argument("--format", choices=sorted(RENDERERS), default="table")
+    p.add_argument("--output", metavar="FILE", type=Path, help="write the report here, not stdout")
+    p.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=Severity.LOW.value,
+        help="exit 1 when a finding at or above this severity fails (default: low)",
+    )
+    p.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="do not exit 1 for findings the audit could not verify (status unknown)",
+    )
+    p.add_argument(
+        "--max-workers",
+        type=positive,
+        default=32,
+        help="accounts audited at once (default: 32)",
+    )
+    p.add_argument(
+        "--unused-days",
+        type=positive,
+        default=90,
+        help="root password/keys used within this many days fail ROOT-UNUSED (default: 90)",
+    )
+    p.add_argument(
+        "--report-timeout",
+        type=positive,
+        default=60,
+        help="seconds to wait for the IAM credential report (default: 60)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    stdout: TextIO | None = None,
+    on_new_client: ClientHook | None = None,
+) -> int:
+    """Run the audit with parsed args; `on_new_client` sees every boto3 client made (tests
+    attach stubs there)."""
+    out = stdout or sys.stdout
+    try:
+        return _run(args, out, on_new_client)
+    except (AuditError, ConfigError) as exc:
+        return _usage_error(str(exc), args.debug)
+    except ProfileNotFound as exc:
+        return _usage_error(f"{exc}; check --profile and AWS_CONFIG_FILE", args.debug)
+    except (NoCredentialsError, PartialCredentialsError) as exc:
+        return _usage_error(
+            f"no usable AWS credentials ({exc}); pass --profile or set the standard AWS "
+            "environment variables for the management account",
+            args.debug,
+        )
+    except ClientError as exc:
+        # Raised only by the first calls (who am I, which organization): bad or expired
+        # credentials, or no permission to describe the organization.
+        return _usage_error(
+            f"cannot start the audit: {describe_error(exc, exc.operation_name)}", args.debug
+        )
+    except ReadOnlyViolation as exc:
+        return _usage_error(f"internal error, nothing was written: {exc}", args.debug)
+    except NoRegionError:
+        return _usage_error(
+            "no region: pass --region, set AWS_REGION, or give the stack an aws:region",
+            args.debug,
+        )
+    except (BotoCoreError, ResponseParserError) as exc:
+        return _usage_error(f"cannot reach AWS: {str(exc).splitlines()[0]}", args.debug)
+    except OSError as exc:
+        return _usage_error(f"cannot write the report: {exc}", args.debug)
+    except KeyboardInterrupt:
+        return _usage_error("interrupted", args.debug)
+
+
+def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None) -> int:
+    config: RootGuardConfig | None = None
+    region = args.region
+    if args.stack:
+        raw = read_stack_config(args.stack, args.stacks_dir)
+        config = validate_stack_config(raw)
+        region = region or raw.get("aws:region")
+    clients = _clients(args, region, on_new_client)
+    progress = ProgressBar(sys.stderr, enabled=not args.no_progress and sys.stderr.isatty())
+    started = datetime.now(UTC)
+    try:
+        result: AuditRun = run_audit(
+            clients,
+            CollectOptions(max_workers=args.max_workers, report_timeout=args.report_timeout),
+            AuditSettings(unused_days=args.unused_days),
+            config=config,
+            progress=progress,
+        )
+    finally:
+        progress.finish()
+    facts = result.facts
+    report = Report(
+        run=RunInfo(
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            caller_arn=facts.caller_arn,
+            organization_id=facts.organization.id,
+            management_account_id=facts.organization.management_account_id,
+            region=facts.region,
+            member_accounts=len(facts.organization.members),
+            stack=args.stack,
+            fail_on=Severity(args.fail_on),
+            allow_unknown=args.allow_unknown,
+        ),
+        findings=result.findings,
+    )
+    text = RENDERERS[args.format](report)
+    if args.output:
+        _write(args.output, text)
+    else:
+        out.write(text)
+    return EXIT_FINDINGS if report.blocking else EXIT_OK
+
+
+def _clients(
+    args: argparse.Namespace, region: str | None, on_new_client: ClientHook | None
+) -> Clients:
+    import boto3
+
+    resolved = region or boto3.Session(profile_name=args.profile).region_name
+    if not resolved:
+        raise NoRegionError
+    return Clients(
+        args.profile,
+        resolved,
+        max_workers=args.max_workers,
+        endpoint_url=args.endpoint_url,
+        on_new_client=on_new_client,
+    )
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically, so a reader (or an upload step) never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _usage_error(message: str, debug: bool) -> int:
+    if debug:
+        raise
+    print(f"rootguard audit: {one_line(message)}", file=sys.stderr)
+    return EXIT_USAGE

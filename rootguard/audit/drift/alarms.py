@@ -1,0 +1,128 @@
+"""Drift of `rootguard:alarms`: each enabled catalog alarm, the topic and its subscribers."""
+
+from __future__ import annotations
+
+from rootguard.alarm_catalog import AlarmDefinition, enabled_alarms, load_catalog
+from rootguard.config import RootGuardConfig
+from rootguard.filter_pattern import ParseError, parse
+
+from ..catalog import check
+from ..facts import Alarm, AuditFacts, MetricFilter, Skipped, Unavailable
+from ..model import Check, Finding
+
+
+def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
+    """Each enabled catalog alarm: its filter (same pattern), its alarm, the configured topic."""
+    item = check("DRIFT-ALARM")
+    management = facts.organization.management_account_id
+    monitoring = facts.monitoring
+    filters, alarms = monitoring.metric_filters, monitoring.alarms
+    for source in (filters, alarms):
+        if isinstance(source, Skipped):
+            return [item.failed(management, "alarms", source.reason)]
+        if isinstance(source, Unavailable):
+            return [item.unknown(management, "alarms", source.reason)]
+    assert not isinstance(filters, Skipped | Unavailable)
+    assert not isinstance(alarms, Skipped | Unavailable)
+    settings = config.alarms
+    enabled = enabled_alarms(settings.controls)
+    enabled_ids = {definition.id for definition in enabled}
+    findings: list[Finding] = []
+    for definition in load_catalog():
+        metric = (settings.namespace, definition.metric)
+        resource = f"alarm:{definition.id}"
+        publishing = [f for f in filters if metric in f.metrics]
+        if definition.id not in enabled_ids:
+            if publishing:
+                findings.append(
+                    item.failed(
+                        management,
+                        resource,
+                        f"disabled in the stack config, but filter {publishing[0].name} still "
+                        f"publishes {'/'.join(metric)}",
+                    )
+                )
+            continue
+        findings.append(
+            _alarm_drift(item, management, resource, definition, metric, publishing, alarms)
+        )
+    findings.extend(_subscription_drift(facts, config))
+    return findings
+
+
+def _alarm_drift(
+    item: Check,
+    account: str,
+    resource: str,
+    definition: AlarmDefinition,
+    metric: tuple[str, str],
+    publishing: list[MetricFilter],
+    alarms: tuple[Alarm, ...],
+) -> Finding:
+    name = "/".join(metric)
+    if not publishing:
+        return item.failed(account, resource, f"no metric filter publishes {name}")
+    same = [f for f in publishing if _same_pattern(f.pattern, definition.pattern)]
+    if not same:
+        return item.failed(
+            account,
+            resource,
+            f"filter {publishing[0].name} publishes {name} with a pattern that differs from "
+            "the catalog's",
+        )
+    watching = [a for a in alarms if metric in a.metrics]
+    if not watching:
+        return item.failed(account, resource, f"no alarm watches {name}")
+    return item.passed(
+        account, resource, f"filter {same[0].name} -> {name} -> alarm {watching[0].name}"
+    )
+
+
+def _same_pattern(live: str, wanted: str) -> bool:
+    """Equal as parsed expressions: spacing and redundant quoting do not matter."""
+    try:
+        return parse(live) == parse(wanted)
+    except ParseError:
+        return " ".join(live.split()) == " ".join(wanted.split())
+
+
+def _subscription_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
+    """The configured topic is the one the alarms notify, with the configured subscribers."""
+    item = check("DRIFT-ALARM")
+    account = facts.organization.management_account_id
+    settings = config.alarms
+    topics = facts.monitoring.topics
+    if settings.existing_topic_arn is not None:
+        topic_arn: str | None = settings.existing_topic_arn
+    else:
+        topic_arn = next((t for t in topics if t.endswith(f":{settings.topic_name}")), None)
+    if topic_arn is None or topic_arn not in topics:
+        wanted = settings.existing_topic_arn or settings.topic_name
+        return [item.failed(account, f"topic:{wanted}", f"no alarm notifies the topic {wanted}")]
+    subscriptions = topics[topic_arn]
+    if isinstance(subscriptions, Unavailable):
+        return [item.unknown(account, f"topic:{topic_arn}", subscriptions.reason)]
+    findings: list[Finding] = []
+    for protocol, endpoints in (("email", settings.email), ("https", settings.https)):
+        for endpoint in endpoints:
+            resource = f"subscription:{endpoint}"
+            match = [
+                s
+                for s in subscriptions.subscriptions
+                if s.protocol == protocol and s.endpoint.lower() == endpoint.lower()
+            ]
+            if not match:
+                findings.append(
+                    item.failed(account, resource, f"{endpoint} is not subscribed to {topic_arn}")
+                )
+            elif not any(s.confirmed for s in match):
+                findings.append(
+                    item.failed(
+                        account, resource, f"{endpoint}'s subscription is pending confirmation"
+                    )
+                )
+            else:
+                findings.append(
+                    item.passed(account, resource, f"{endpoint} is subscribed to {topic_arn}")
+                )
+    return findings

@@ -1,0 +1,199 @@
+"""A fake AWS behind Pulumi's mocks: deterministic ids and ARNs, and the invokes we allow.
+
+Every invoke token rootguard uses has an entry in INVOKES; any other token raises, so a new
+lookup cannot slip into the program without a test noticing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+
+from rootguard.config.organization import REQUIRED_SERVICE_PRINCIPALS
+
+ORGANIZATION_ID = "o-exampleorg1"
+ROOT_ID = "r-ex12"
+MANAGEMENT_ACCOUNT_ID = "111111111111"
+PARTITION = "aws"
+
+
+class UnknownInvoke(Exception):
+    """The program called an invoke the fake AWS does not model."""
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def fake_account_id(name: str) -> str:
+    return str(int(_digest("account", name), 16))[-12:].rjust(12, "2")
+
+
+def _organization(trusted_services: Iterable[str]) -> dict[str, Any]:
+    arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
+    return {
+        "id": ORGANIZATION_ID,
+        "arn": f"{arn_base}:organization/{ORGANIZATION_ID}",
+        "featureSet": "ALL",
+        "masterAccountId": MANAGEMENT_ACCOUNT_ID,
+        "masterAccountArn": f"{arn_base}:account/{ORGANIZATION_ID}/{MANAGEMENT_ACCOUNT_ID}",
+        "masterAccountEmail": "aws-management@example.com",
+        "masterAccountName": "management",
+        "awsServiceAccessPrincipals": sorted(
+            set(REQUIRED_SERVICE_PRINCIPALS) | set(trusted_services)
+        ),
+        "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
+        "roots": [
+            {
+                "id": ROOT_ID,
+                "arn": f"{arn_base}:root/{ORGANIZATION_ID}/{ROOT_ID}",
+                "name": "Root",
+                "policyTypes": [{"status": "ENABLED", "type": "SERVICE_CONTROL_POLICY"}],
+            }
+        ],
+        "accounts": [],
+        "nonMasterAccounts": [],
+    }
+
+
+class FakeAws(Mocks):
+    """Pulumi mocks that answer like a small, healthy AWS Organization."""
+
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        trusted_services: Iterable[str] = (),
+        organization: dict[str, Any] | None = None,
+    ):
+        self.region = region
+        self.organization = organization or _organization(trusted_services)
+        # (type, name) of every resource registered, even when the program later fails.
+        self.registered: list[tuple[str, str]] = []
+        self.invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "aws:organizations/getOrganization:getOrganization": lambda _: self.organization,
+            "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
+                "accountId": MANAGEMENT_ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/deployer",
+                "id": MANAGEMENT_ACCOUNT_ID,
+                "userId": "AROAEXAMPLE:deployer",
+            },
+            "aws:index/getPartition:getPartition": lambda _: {
+                "id": PARTITION,
+                "partition": PARTITION,
+                "dnsSuffix": "amazonaws.com",
+                "reverseDnsPrefix": "com.amazonaws",
+            },
+            "aws:index/getRegion:getRegion": lambda _: {
+                "id": self.region,
+                "name": self.region,
+                "region": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "description": self.region,
+            },
+        }
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        handler = self.invokes.get(args.token)
+        if handler is None:
+            raise UnknownInvoke(f"the fake AWS does not model invoke {args.token!r}")
+        return handler(args.args), []
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered.append((args.typ, args.name))
+        computed = _COMPUTED.get(args.typ, _generic)(self, args)
+        resource_id = args.resource_id or computed.pop("id", None) or f"{args.name}-id"
+        return resource_id, {**args.inputs, **computed}
+
+
+def _generic(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    if not args.custom:
+        return {}
+    service = args.typ.split(":")[1].split("/")[0]
+    return {
+        "arn": f"arn:aws:{service}:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:{args.name}",
+    }
+
+
+def _organization_resource(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    return dict(fake.organization)
+
+
+def _organizational_unit(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    ou_id = args.resource_id or f"ou-{ROOT_ID[2:]}-{_digest('ou', args.name)[:8]}"
+    return {
+        "id": ou_id,
+        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:ou/{ORGANIZATION_ID}/{ou_id}",
+        "accounts": [],
+    }
+
+
+def _account(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    account_id = args.resource_id or fake_account_id(args.name)
+    arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
+    return {
+        "id": account_id,
+        "arn": f"{arn_base}:account/{ORGANIZATION_ID}/{account_id}",
+        "status": "ACTIVE",
+        "joinedMethod": "CREATED",
+    }
+
+
+def _policy(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    policy_id = f"p-{_digest('policy', args.name)[:8]}"
+    return {
+        "id": policy_id,
+        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:policy/{ORGANIZATION_ID}/"
+        f"service_control_policy/{policy_id}",
+    }
+
+
+def _named_arn(
+    service: str, resource: str, *, regional: bool = True
+) -> Callable[[FakeAws, MockResourceArgs], dict[str, Any]]:
+    """ARNs AWS derives from the resource's `name` input (the logical name when unnamed)."""
+
+    def computed(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+        name = args.inputs.get("name") or args.name
+        region = fake.region if regional else ""
+        return {
+            "arn": f"arn:{PARTITION}:{service}:{region}:{MANAGEMENT_ACCOUNT_ID}:{resource}{name}"
+        }
+
+    return computed
+
+
+def _bucket(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    # Pulumi auto-names an unnamed bucket `<logical name>-<random suffix>`.
+    name = args.inputs.get("bucket") or f"{args.name}-{_digest('bucket', args.name)[:7]}"
+    return {"id": name, "bucket": name, "arn": f"arn:{PARTITION}:s3:::{name}"}
+
+
+def _kms_key(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
+    key_id = _uuid(_digest("kms", args.name))
+    arn = f"arn:{PARTITION}:kms:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:key/{key_id}"
+    return {"id": key_id, "keyId": key_id, "arn": arn}
+
+
+def _uuid(hex_digest: str) -> str:
+    h = hex_digest[:32]
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+# Outputs AWS computes that the program reads back, by resource type. Add an entry when a
+# component reads an output the generic ARN does not cover.
+_COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
+    "aws:organizations/organization:Organization": _organization_resource,
+    "aws:organizations/organizationalUnit:OrganizationalUnit": _organizational_unit,
+    "aws:organizations/account:Account": _account,
+    "aws:organizations/policy:Policy": _policy,
+    "aws:cloudtrail/trail:Trail": _named_arn("cloudtrail", "trail/"),
+    "aws:cloudwatch/logGroup:LogGroup": _named_arn("logs", "log-group:"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _named_arn("cloudwatch", "alarm:"),
+    "aws:iam/role:Role": _named_arn("iam", "role/", regional=False),
+    "aws:kms/key:Key": _kms_key,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:sns/topic:Topic": _named_arn("sns", ""),
+}

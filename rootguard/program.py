@@ -1,0 +1,48 @@
+"""rootguard's Pulumi program: validate the stack config, build RootGuard, export outputs.
+
+The project's `__main__.py` calls `run()`; the offline plan runs the same function under mocks.
+"""
+
+import pulumi
+from pulumi.runtime.config import CONFIG, get_config_env
+
+from .baseline import RootGuard
+from .config import NAMESPACE, ConfigError, RootGuardConfig, config_keys, load_config
+
+
+def stack_config() -> RootGuardConfig:
+    """Every `rootguard:*` key, validated before any resource is registered."""
+    config = pulumi.Config(NAMESPACE)
+    sections: dict[str, object] = {}
+    try:
+        for key in config_keys():
+            section = key.split(":", 1)[1]
+            if config.get(section) is not None:
+                sections[section] = config.get_object(section)
+        present = set(CONFIG.get()) | set(get_config_env())
+        return load_config(sections, present_keys=present)
+    except pulumi.ConfigTypeError as error:
+        raise pulumi.RunError(f"{error.key}: must be a structured value (a YAML mapping)") from None
+    except ConfigError as error:
+        raise pulumi.RunError(str(error)) from None
+
+
+def run() -> RootGuard:
+    """Build the baseline from the stack config and export what other stacks consume."""
+    guard = RootGuard.from_config("rootguard", stack_config())
+    pulumi.export("organizationId", guard.organization_id)
+    pulumi.export("rootId", guard.root_id)
+    pulumi.export("managementAccountId", guard.management_account_id)
+    pulumi.export("organizationalUnitIds", guard.ou_ids)
+    pulumi.export("accountIds", guard.account_ids)
+    pulumi.export("guardrailPolicyIds", guard.guardrail_policy_ids)
+    pulumi.export("guardrailPolicies", guard.guardrails.policies)
+    pulumi.export("rootAccessFeatures", guard.root_access_features)
+    if guard.security_contacts is not None:
+        pulumi.export("securityContacts", guard.security_contacts)
+    pulumi.export("trailArn", guard.trail_arn)
+    pulumi.export("trailBucketName", guard.trail_bucket_name)
+    pulumi.export("trailLogGroupName", guard.trail_log_group_name)
+    pulumi.export("alarmTopicArn", guard.alarm_topic_arn)
+    pulumi.export("alarmArns", guard.alarm_arns)
+    return guard
