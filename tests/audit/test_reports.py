@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,7 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema() -> None:
 
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
+    assert run["tool"]["driver"]["version"] == version("rootguard")  # the package's one version
     assert [r["id"] for r in rules] == list(checks())
     results = run["results"]
     assert {(r["ruleId"], r["kind"], r["level"]) for r in results} == {

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ... import __version__
 from ..model import Finding, Severity, Status
 
 TOOL_NAME = "rootguard-audit"
-TOOL_VERSION = "1.0.0"
+# The package's one version (its metadata), so a report names the code that wrote it.
+TOOL_VERSION = __version__
 
 
 @dataclass(frozen=True)
