@@ -26,6 +26,7 @@ from rootguard.audit.collect.organization import describe_organization, read_tre
 from rootguard.audit.errors import AuditError
 from rootguard.audit.facts import ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS, Unavailable
 from rootguard.config import RootGuardConfig
+from rootguard.regions import partition_of_arn
 from rootguard.root_tasks import AUDIT, DELETE, root_tasks
 
 from .guard import RemediationGuard
@@ -90,7 +91,7 @@ def run_remediation(
             f"{management_id}; run rootguard remediate with the management account's credentials"
         )
     _require_root_access(clients)
-    partition = str(identity["Arn"]).split(":")[1]
+    partition = partition_of_arn(str(identity["Arn"]))
     with ThreadPoolExecutor(max_workers=request.max_workers) as pool:
         _, ous, accounts = read_tree(clients, pool)
         tree = Tree(description["Id"], management_id, ous, accounts)
