@@ -46,6 +46,8 @@ class Check:
     remediation: str
 
     def finding(self, status: Status, account_id: str, resource: str, evidence: str) -> Finding:
+        # `{account}` in a remediation is the finding's account, so the text can name the
+        # exact command to run (MEMBER-ROOT-*: `rootguard remediate --account ...`).
         return Finding(
             check_id=self.id,
             title=self.title,
@@ -56,7 +58,7 @@ class Check:
             cis_control=self.cis_control,
             seed_practice=self.seed_practice,
             evidence=evidence,
-            remediation=self.remediation,
+            remediation=self.remediation.replace("{account}", account_id),
         )
 
     def passed(self, account_id: str, resource: str, evidence: str) -> Finding:

@@ -19,6 +19,7 @@ from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Status
 from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
+from rootguard.cli import command_parser
 from tests.fakes import MANAGEMENT, REGION, FakeAws, FakeOrganization
 
 from .conftest import Terminal, remediate, writes
@@ -127,13 +128,13 @@ def test_the_audit_passes_member_root_checks_afterwards(
 ) -> None:
     dirty(org)
 
-    def member_root_failures() -> set[tuple[str, str]]:
+    def member_root_failures() -> dict[tuple[str, str], str]:
         clients = Clients(None, REGION, max_workers=1, on_new_client=fake.attach)
         findings = run_audit(
             clients, CollectOptions(max_workers=1), AuditSettings(), sleep=lambda _: None
         ).findings
         return {
-            (f.check_id, f.account_id)
+            (f.check_id, f.account_id): f.remediation
             for f in findings
             if f.check_id.startswith("MEMBER-ROOT-") and f.status is not Status.PASS
         }
@@ -142,8 +143,14 @@ def test_the_audit_passes_member_root_checks_afterwards(
     assert {check for check, _ in before} == {
         "MEMBER-ROOT-PASSWORD", "MEMBER-ROOT-KEYS", "MEMBER-ROOT-MFA", "MEMBER-ROOT-CERTS",
     }  # fmt: skip
+    # Each failure names the exact command that fixes it, and that command is valid.
+    parser = command_parser("remediate")
+    for (_, account), remediation in before.items():
+        command = f"rootguard remediate --account {account} --apply"
+        assert command in remediation
+        assert parser.parse_args(command.split()[2:]).account == [account]
     assert remediate(fake, capsys, "--all", "--apply", "--yes").code == 0
-    assert member_root_failures() == set()
+    assert member_root_failures() == {}
 
 
 @pytest.mark.parametrize("selector", ["management", MANAGEMENT])
