@@ -23,9 +23,9 @@ from botocore.exceptions import (
 from botocore.parsers import ResponseParserError
 
 from .audit.aws import describe_error
-from .config import ConfigError
+from .config import ConfigError, RootGuardConfig
 from .config.base import shorten
-from .config.stack_file import STACKS_DIR
+from .config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
 from .regions import region_problem
 
 EXIT_USAGE = 2
@@ -103,6 +103,20 @@ def add_stack_arguments(p: argparse.ArgumentParser, stack_help: str) -> None:
         metavar="DIR",
         help="where the stack files are (default: ./stacks)",
     )
+
+
+def add_run_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+
+
+def stack_and_region(args: argparse.Namespace) -> tuple[RootGuardConfig | None, str | None]:
+    """The validated config of `--stack` (None without one) and the region to use:
+    `--region`, else the stack's `aws:region`."""
+    if not args.stack:
+        return None, args.region
+    raw = read_stack_config(args.stack, args.stacks_dir)
+    return validate_stack_config(raw), args.region or raw.get("aws:region")
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -16,13 +16,13 @@ from botocore.exceptions import NoRegionError
 
 from rootguard.cli_args import (
     add_aws_arguments,
+    add_run_flags,
     add_stack_arguments,
     positive,
     run_reporting_errors,
+    stack_and_region,
     write_atomically,
 )
-from rootguard.config import RootGuardConfig
-from rootguard.config.stack_file import read_stack_config, validate_stack_config
 
 from .aws import ClientHook, Clients
 from .collect import CollectOptions
@@ -79,8 +79,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=60,
         help="seconds to wait for the IAM credential report (default: 60)",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    add_run_flags(p)
 
 
 def run(
@@ -104,12 +103,7 @@ def run(
 
 
 def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None) -> int:
-    config: RootGuardConfig | None = None
-    region = args.region
-    if args.stack:
-        raw = read_stack_config(args.stack, args.stacks_dir)
-        config = validate_stack_config(raw)
-        region = region or raw.get("aws:region")
+    config, region = stack_and_region(args)
     clients = clients_for(args, region, on_new_client)
     progress = ProgressBar(sys.stderr, enabled=not args.no_progress and sys.stderr.isatty())
     started = datetime.now(UTC)

@@ -20,13 +20,13 @@ from rootguard.audit.report.progress import ProgressBar
 from rootguard.cli_args import (
     UsageError,
     add_aws_arguments,
+    add_run_flags,
     add_stack_arguments,
     positive,
     run_reporting_errors,
+    stack_and_region,
     write_atomically,
 )
-from rootguard.config import RootGuardConfig
-from rootguard.config.stack_file import read_stack_config, validate_stack_config
 
 from .guard import RemediationGuard, RemediationViolation
 from .limits import Limits
@@ -88,8 +88,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="IAM calls per second in each member account, at most (default: %(default)s)",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    add_run_flags(p)
 
 
 def run(
@@ -120,12 +119,7 @@ def _run(
             "--apply: no terminal to confirm on (stdin is not a TTY); add --yes to delete "
             "without a prompt"
         )
-    config: RootGuardConfig | None = None
-    region = args.region
-    if args.stack:
-        raw = read_stack_config(args.stack, args.stacks_dir)
-        config = validate_stack_config(raw)
-        region = region or raw.get("aws:region")
+    config, region = stack_and_region(args)
     guard = RemediationGuard(apply=args.apply)
     limits = Limits(
         replace(

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from rootguard.audit.aws import Clients
 from rootguard.audit.collect import Progress
 from rootguard.audit.collect.management import collect_root_access_features
-from rootguard.audit.collect.organization import describe_organization, read_tree
+from rootguard.audit.collect.organization import management_identity, read_tree
 from rootguard.audit.errors import AuditError
 from rootguard.audit.facts import ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS, Unavailable
 from rootguard.config import RootGuardConfig
@@ -81,15 +81,8 @@ def run_remediation(
 ) -> RunResult:
     """Run the request; `confirm` None means no prompt (`--yes`, or a dry run)."""
     started = clock()
-    identity = clients.management("sts").get_caller_identity()
-    description = describe_organization(clients)
+    identity, description = management_identity(clients, "rootguard remediate")
     management_id = description["MasterAccountId"]
-    if identity["Account"] != management_id:
-        raise AuditError(
-            f"not the management account: the credentials are for account "
-            f"{identity['Account']}, but organization {description['Id']} is managed by "
-            f"{management_id}; run rootguard remediate with the management account's credentials"
-        )
     _require_root_access(clients)
     partition = partition_of_arn(str(identity["Arn"]))
     with ThreadPoolExecutor(max_workers=request.max_workers) as pool:
@@ -135,6 +128,8 @@ def run_remediation(
             result.accounts, result.confirmed = _confirmed_apply(
                 selection, run, read_task, apply_task, confirm
             )
+            if not result.confirmed:
+                result.task_policy_arn = read_task  # declined: only the read sessions ran
     result.finished_at = clock()
     return result
 

@@ -314,3 +314,20 @@ def test_the_prompt_shows_the_counts_and_deletes_only_on_yes(
     assert "Delete 7 root credential(s) in 2 member account(s)?" in run.err
     assert run.code == code
     assert deleted(fake) == (expected if answer == "yes\n" else {})
+    if answer == "no\n":  # nothing but read sessions ran, and the evidence says so
+        assert {c.root_task for c in fake.calls if c.root_task} == {AUDIT_TASK}
+        assert "left in 2 account(s); --apply deletes them: exit 1" in run.out
+
+
+def test_a_suspended_account_is_skipped_without_a_session(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org.account("audit").state = "SUSPENDED"
+
+    run = remediate(fake, capsys, "--all", "--apply", "--yes", "--format", "json")
+
+    assert run.code == 0
+    accounts = {a["accountId"]: a for a in json.loads(run.out)["accounts"]}
+    suspended = accounts[org.account_id("audit")]
+    assert (suspended["outcome"], suspended["skipped"]) == ("skipped", "account is SUSPENDED")
+    assert fake.count("AssumeRoot", account=org.account_id("audit")) == 0

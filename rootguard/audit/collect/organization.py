@@ -31,6 +31,21 @@ def describe_organization(clients: Clients) -> dict[str, Any]:
     return organization
 
 
+def management_identity(clients: Clients, command: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(GetCallerIdentity, DescribeOrganization), or an AuditError unless the credentials are
+    the management account's: the audit and `rootguard remediate` run only from there."""
+    identity: dict[str, Any] = clients.management("sts").get_caller_identity()
+    description = describe_organization(clients)
+    management_id = description["MasterAccountId"]
+    if identity["Account"] != management_id:
+        raise AuditError(
+            f"not the management account: the credentials are for account "
+            f"{identity['Account']}, but organization {description['Id']} is managed by "
+            f"{management_id}; run {command} with the management account's credentials"
+        )
+    return identity, description
+
+
 def collect_organization(
     clients: Clients, description: dict[str, Any], pool: Executor
 ) -> Organization:
