@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from rootguard.root_tasks import AUDIT, root_tasks
+
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 # Not named like reads but without effect on the account: the credential report is a
 # generated read-only snapshot.
 ALSO_ALLOWED = frozenset({"GenerateCredentialReport"})
 # AssumeRoot opens a short root session in a member account: allowed only with the task
-# policy that can read, never change, the root user's credentials.
-AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
-MAX_ROOT_SESSION_SECONDS = 900
+# policy that can read, never change, the root user's credentials (rootguard/catalog/
+# root_tasks.yaml).
+AUDIT_TASK_POLICY_ARN = root_tasks()[AUDIT].arn()
+MAX_ROOT_SESSION_SECONDS = root_tasks().max_session_seconds
 
 
 class ReadOnlyViolation(RuntimeError):
