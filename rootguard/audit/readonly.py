@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rootguard.regions import known_partitions, partition_of_arn
 from rootguard.root_tasks import AUDIT, root_tasks
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
@@ -18,9 +19,27 @@ READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 ALSO_ALLOWED = frozenset({"GenerateCredentialReport"})
 # AssumeRoot opens a short root session in a member account: allowed only with the task
 # policy that can read, never change, the root user's credentials (rootguard/catalog/
-# root_tasks.yaml).
-AUDIT_TASK_POLICY_ARN = root_tasks()[AUDIT].arn()
+# root_tasks.yaml). The policy lives in each partition
+# (`arn:aws-us-gov:iam::aws:policy/root-task/...` in GovCloud).
+AUDIT_TASK = AUDIT
 MAX_ROOT_SESSION_SECONDS = root_tasks().max_session_seconds
+
+
+def audit_task_policy_arn(partition: str = "aws") -> str:
+    return root_tasks()[AUDIT_TASK].arn(partition)
+
+
+AUDIT_TASK_POLICY_ARN = audit_task_policy_arn()
+
+
+def _is_audit_task_policy(arn: object) -> bool:
+    if not isinstance(arn, str):
+        return False
+    try:
+        partition = partition_of_arn(arn)
+    except ValueError:
+        return False
+    return partition in known_partitions() and arn == audit_task_policy_arn(partition)
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -31,10 +50,10 @@ def check_operation(operation: str, params: dict[str, Any]) -> None:
     """Raise ReadOnlyViolation unless `operation` with `params` is a read."""
     if operation == "AssumeRoot":
         task_policy = (params.get("TaskPolicyArn") or {}).get("arn")
-        if task_policy != AUDIT_TASK_POLICY_ARN:
+        if not _is_audit_task_policy(task_policy):
             raise ReadOnlyViolation(
                 f"AssumeRoot refused: task policy {task_policy!r} is not "
-                f"{AUDIT_TASK_POLICY_ARN} (the audit is read-only)"
+                f"arn:<partition>:iam::aws:policy/root-task/{AUDIT_TASK} (the audit is read-only)"
             )
         duration = params.get("DurationSeconds", MAX_ROOT_SESSION_SECONDS)
         if not isinstance(duration, int) or duration > MAX_ROOT_SESSION_SECONDS:
