@@ -8,6 +8,7 @@ the service model. The sending is tested against moto's Security Hub.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,9 @@ import boto3
 import botocore.session
 import jsonschema
 import pytest
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.validate import ParamValidator
+from moto import mock_aws
 
 from rootguard.audit.model import Status
 from rootguard.audit.readonly import ReadOnlyViolation, check_operation
@@ -28,10 +31,10 @@ from rootguard.audit.securityhub import (
     importer,
     send,
 )
+from rootguard.cli import main
+from tests.fakes import REGION, FakeAws, FakeOrganization
 
-from .test_cli import run_cli
 from .test_reports import report
-from .world import MANAGEMENT, REGION, World
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "schemas" / "asff-required.schema.json").read_text()
@@ -162,48 +165,94 @@ class _NeverCalled:
         raise AssertionError("a finding over the limit was sent")
 
 
-def test_to_security_hub_imports_every_finding_in_batches(world: World) -> None:
-    code, out = run_cli(world, "--format", "asff", "--to-security-hub")
+class SecurityHubWire:
+    """Security Hub's BatchImportFindings at botocore's HTTP layer (restJson1, POST
+    /findings/import): the request went through serialization, signing and retries."""
+
+    def __init__(self, error: tuple[int, str, str] | None = None) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+        self.error = error
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register_first("before-send", self._answer)
+
+    def _answer(self, request: Any, **_: Any) -> AWSResponse:
+        assert request.method == "POST" and request.url.endswith("/findings/import")
+        assert "Authorization" in request.headers  # signed like any AWS call
+        code = ""
+        if self.error:
+            status, code, message = self.error
+            body: dict[str, Any] = {"__type": code, "Message": message}
+        else:
+            findings = json.loads(request.body)["Findings"]
+            self.batches.append(findings)
+            status = 200
+            body = {"FailedCount": 0, "SuccessCount": len(findings), "FailedFindings": []}
+        headers = HeadersDict({"Content-Type": "application/json", "x-amzn-ErrorType": code})
+        return AWSResponse(request.url, status, headers, _Body(json.dumps(body).encode()))
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self._data
+
+    def read(self, *_: Any) -> bytes:
+        return self._data
+
+
+def run_with_hub(fake: FakeAws, hub: SecurityHubWire, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+
+    def hook(client: Any, scope: Any) -> None:
+        (hub.attach if scope.service == "securityhub" else fake.attach)(client)
+
+    code = main(
+        ["audit", "--max-workers", "1", "--no-progress", *args], stdout=out, on_new_client=hook
+    )
+    return code, out.getvalue()
+
+
+def test_to_security_hub_imports_every_finding_in_batches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hub = SecurityHubWire()
+    fake = FakeAws(FakeOrganization.secure(members=12, ous=3))
+    code, out = run_with_hub(fake, hub, "--format", "asff", "--to-security-hub")
     assert code == 0
     written = json.loads(out)
-    imports = [c for c in world.calls if c[1] == "BatchImportFindings"]
-    assert len(imports) == -(-len(written) // 100)
-    hub = boto3.client("securityhub", region_name=REGION)
-    stored = hub.get_findings(MaxResults=100)
-    found = stored["Findings"]
-    while stored.get("NextToken"):
-        stored = hub.get_findings(MaxResults=100, NextToken=stored["NextToken"])
-        found += stored["Findings"]
-    assert sorted(f["Id"] for f in found) == sorted(f["Id"] for f in written)
-    assert {f["AwsAccountId"] for f in found} == {MANAGEMENT}
+    assert len(written) > 100  # the secure organization makes several batches' worth
+    assert [len(b) for b in hub.batches] == [100] * (len(written) // 100) + (
+        [len(written) % 100] if len(written) % 100 else []
+    )
+    assert [f for batch in hub.batches for f in batch] == written
+    validate(written)
+    assert f"imported {len(written)} findings into Security Hub" in capsys.readouterr().err
 
 
-def test_without_the_flag_nothing_is_sent(world: World) -> None:
-    assert run_cli(world, "--format", "asff")[0] == 0
-    assert not [c for c in world.calls if c[0] == "securityhub"]
+def test_moto_security_hub_stores_what_is_sent() -> None:
+    findings = many(120)
+    with mock_aws():
+        result = send(importer(None, REGION), findings)
+        assert result.ok and result.imported == 120 and result.batches == 2
+        stored = boto3.client("securityhub", region_name=REGION).get_findings(MaxResults=100)
+        ids = [f["Id"] for f in stored["Findings"]]
+        assert len(ids) == 100 and set(ids) <= {f["Id"] for f in findings}
+
+
+def test_without_the_flag_nothing_is_sent(fake: FakeAws) -> None:
+    hub = SecurityHubWire()
+    assert run_with_hub(fake, hub, "--format", "asff")[0] == 0
+    assert hub.batches == []
 
 
 def test_a_refused_import_is_one_line_and_exit_2(
-    world: World, capsys: pytest.CaptureFixture[str]
+    fake: FakeAws, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from botocore.stub import Stubber
-
-    def deny(client: Any, scope: Any) -> None:
-        world.on_new_client(client, scope)
-        if scope.service == "securityhub":
-            stubber = Stubber(client)
-            stubber.add_client_error(
-                "batch_import_findings", "AccessDeniedException", "Security Hub is not enabled"
-            )
-            stubber.activate()
-
-    from rootguard.cli import main
-
-    code = main(
-        ["audit", "--max-workers", "1", "--no-progress", "--to-security-hub"],
-        stdout=__import__("io").StringIO(),
-        on_new_client=deny,
-    )
+    hub = SecurityHubWire(error=(403, "AccessDeniedException", "Security Hub is not enabled"))
+    code, _ = run_with_hub(fake, hub, "--to-security-hub")
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1
