@@ -8,6 +8,7 @@ gets AccessDenied on any delete. Its records say what reached "AWS": every reque
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Status
 from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
-from rootguard.cli import command_parser
+from rootguard.cli import command_parser, main
 from tests.fakes import MANAGEMENT, REGION, FakeAws, FakeOrganization
 
 from .conftest import Terminal, remediate, writes
@@ -331,3 +332,47 @@ def test_a_suspended_account_is_skipped_without_a_session(
     suspended = accounts[org.account_id("audit")]
     assert (suspended["outcome"], suspended["skipped"]) == ("skipped", "account is SUSPENDED")
     assert fake.count("AssumeRoot", account=org.account_id("audit")) == 0
+
+
+def test_a_stack_resolves_declared_names_and_its_region(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The stack file's declared name -> id wins (a live account may have been renamed)."""
+    payments = org.account("payments")
+    organization = {
+        "organizationalUnits": [{"path": ou.path, "id": ou.id} for ou in org.ous.values()],
+        "accounts": [
+            {"name": "pay", "email": payments.email, "ou": "Workloads/Prod", "id": payments.id}
+        ],
+    }
+    (tmp_path / "Pulumi.test.yaml").write_text(
+        json.dumps({"config": {"aws:region": REGION, "rootguard:organization": organization}})
+    )
+    out = io.StringIO()
+    code = main(
+        ["remediate", "--stack", "test", "--stacks-dir", str(tmp_path), "--account", "pay",
+         "--no-progress", "--format", "json"],
+        stdout=out, stdin=io.StringIO(), on_new_client=fake.attach,
+    )  # fmt: skip
+
+    assert code == 0, capsys.readouterr().err
+    document = json.loads(out.getvalue())
+    assert [a["accountId"] for a in document["accounts"]] == [payments.id]
+    assert (document["run"]["stack"], document["run"]["region"]) == ("test", REGION)
+
+
+def test_the_task_policy_is_the_caller_s_partition(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org.caller_arn = f"arn:aws-us-gov:sts::{MANAGEMENT}:assumed-role/Remediate/ci"
+
+    run = remediate(fake, capsys, "--account", "payments", "--apply", "--yes", "--format", "json")
+
+    assert run.code == 0, run.err
+    document = json.loads(run.out)
+    assert document["run"]["partition"] == "aws-us-gov"
+    assert document["run"]["taskPolicyArn"] == (
+        "arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
+    )
+    assigned = [c.params["TaskPolicyArn"] for c in fake.calls if c.operation == "AssumeRoot"]
+    assert assigned == [{"arn": document["run"]["taskPolicyArn"]}]
