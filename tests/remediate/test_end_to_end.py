@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -376,3 +377,41 @@ def test_the_task_policy_is_the_caller_s_partition(
     )
     assigned = [c.params["TaskPolicyArn"] for c in fake.calls if c.operation == "AssumeRoot"]
     assert assigned == [{"arn": document["run"]["taskPolicyArn"]}]
+
+
+def test_ctrl_c_keeps_the_evidence_of_what_was_done(
+    org: FakeOrganization,
+    fake: FakeAws,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from rootguard.remediate import runner
+
+    expected = dirty(org)
+    stop_at = org.account_id("sandbox-1")
+    real = runner.remediate_member
+
+    def interrupted(clients: Clients, account: Any, *args: Any, **kwargs: Any) -> Any:
+        if account.id == stop_at:
+            raise KeyboardInterrupt
+        return real(clients, account, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "remediate_member", interrupted)
+    target = tmp_path / "evidence.json"
+
+    run = remediate(
+        fake, capsys, "--all", "--apply", "--yes", "--max-workers", "1", "--format", "json",
+        "--output", str(target),
+    )  # fmt: skip
+
+    assert run.code == 1
+    accounts = {a["accountId"]: a for a in evidence(target)["accounts"]}  # type: ignore[attr-defined]
+    assert len(accounts) == len(org.members)
+    assert accounts[stop_at]["outcome"] == "failed"
+    assert accounts[stop_at]["failures"][0].startswith("interrupted (Ctrl-C)")
+    payments = org.account_id("payments")  # handled before sandbox-1 (one worker, id order)
+    assert accounts[payments]["outcome"] == "remediated"
+    assert deleted(fake)[payments] == expected[payments]
+    session = next(c for c in accounts[payments]["calls"] if c["operation"] == "AssumeRoot")
+    assert session["target"].endswith("/IAMDeleteRootUserCredentials")
