@@ -10,14 +10,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from rootguard.regions import known_partitions, partition_of_arn
+
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 # Not named like reads but without effect on the account: the credential report is a
 # generated read-only snapshot.
 ALSO_ALLOWED = frozenset({"GenerateCredentialReport"})
 # AssumeRoot opens a short root session in a member account: allowed only with the task
-# policy that can read, never change, the root user's credentials.
-AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+# policy that can read, never change, the root user's credentials. The policy lives in
+# each partition (`arn:aws-us-gov:iam::aws:policy/root-task/...` in GovCloud).
+AUDIT_TASK = "IAMAuditRootUserCredentials"
 MAX_ROOT_SESSION_SECONDS = 900
+
+
+def audit_task_policy_arn(partition: str = "aws") -> str:
+    return f"arn:{partition}:iam::aws:policy/root-task/{AUDIT_TASK}"
+
+
+AUDIT_TASK_POLICY_ARN = audit_task_policy_arn()
+
+
+def _is_audit_task_policy(arn: object) -> bool:
+    if not isinstance(arn, str):
+        return False
+    try:
+        partition = partition_of_arn(arn)
+    except ValueError:
+        return False
+    return partition in known_partitions() and arn == audit_task_policy_arn(partition)
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -28,10 +48,10 @@ def check_operation(operation: str, params: dict[str, Any]) -> None:
     """Raise ReadOnlyViolation unless `operation` with `params` is a read."""
     if operation == "AssumeRoot":
         task_policy = (params.get("TaskPolicyArn") or {}).get("arn")
-        if task_policy != AUDIT_TASK_POLICY_ARN:
+        if not _is_audit_task_policy(task_policy):
             raise ReadOnlyViolation(
                 f"AssumeRoot refused: task policy {task_policy!r} is not "
-                f"{AUDIT_TASK_POLICY_ARN} (the audit is read-only)"
+                f"arn:<partition>:iam::aws:policy/root-task/{AUDIT_TASK} (the audit is read-only)"
             )
         duration = params.get("DurationSeconds", MAX_ROOT_SESSION_SECONDS)
         if not isinstance(duration, int) or duration > MAX_ROOT_SESSION_SECONDS:
