@@ -7,7 +7,6 @@ import ast
 import importlib
 import json
 import pkgutil
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import rootguard
-from tests.package import BUILD_INPUTS, REPO
+from tests.package import REPO, copy_build_inputs
 
 PACKAGE_DIR = REPO / "rootguard"
 
@@ -155,14 +154,7 @@ def test_the_first_make_plan_prints_no_packaging_warnings(hook: str, tmp_path: P
     """`make venv` installs rootguard editable: setuptools must not warn (`Package
     'rootguard.catalog' is absent from the packages configuration` once buried the first plan
     under 51 lines), apart from the one note the Makefile silences, by message only."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in BUILD_INPUTS:
-        path = REPO / name
-        if path.is_dir():
-            shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(path, source / name)
+    source = copy_build_inputs(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", _BACKEND_WARNINGS, hook, str(tmp_path / "dist")],
         cwd=source,
