@@ -11,20 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from rootguard.regions import known_partitions, partition_of_arn
+from rootguard.root_tasks import AUDIT, root_tasks
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 # Not named like reads but without effect on the account: the credential report is a
 # generated read-only snapshot.
 ALSO_ALLOWED = frozenset({"GenerateCredentialReport"})
 # AssumeRoot opens a short root session in a member account: allowed only with the task
-# policy that can read, never change, the root user's credentials. The policy lives in
-# each partition (`arn:aws-us-gov:iam::aws:policy/root-task/...` in GovCloud).
-AUDIT_TASK = "IAMAuditRootUserCredentials"
-MAX_ROOT_SESSION_SECONDS = 900
+# policy that can read, never change, the root user's credentials (rootguard/catalog/
+# root_tasks.yaml). The policy lives in each partition
+# (`arn:aws-us-gov:iam::aws:policy/root-task/...` in GovCloud).
+AUDIT_TASK = AUDIT
+MAX_ROOT_SESSION_SECONDS = root_tasks().max_session_seconds
 
 
 def audit_task_policy_arn(partition: str = "aws") -> str:
-    return f"arn:{partition}:iam::aws:policy/root-task/{AUDIT_TASK}"
+    return root_tasks()[AUDIT_TASK].arn(partition)
 
 
 AUDIT_TASK_POLICY_ARN = audit_task_policy_arn()

@@ -19,8 +19,8 @@ from rootguard.audit.facts import AuditFacts, MemberRoot, Policy, Unavailable
 from rootguard.audit.model import Status
 from rootguard.audit.policy import denies_root_access_keys, denies_root_actions
 from rootguard.audit.readonly import ReadOnlyViolation, audit_task_policy_arn, check_operation
+from tests.fakes.facts import MANAGEMENT, ROOT_ID, secure_facts, with_organization
 
-from .factories import MANAGEMENT, ROOT_ID, secure_facts, with_organization
 from .test_checks import judge
 from .test_collectors import MEMBER, NOW, StubbedClients
 
