@@ -28,18 +28,24 @@ from rootguard.cli_args import add_aws_arguments, one_line, positive
 from rootguard.config import ConfigError, RootGuardConfig
 from rootguard.config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
 
+from . import securityhub
 from .aws import ClientHook, Clients, describe_error
 from .collect import CollectOptions
 from .errors import AuditError
 from .model import Severity
 from .readonly import ReadOnlyViolation
-from .report import Report, RunInfo, json_report, sarif, table
+from .report import Report, RunInfo, asff, json_report, sarif, table
 from .report.progress import ProgressBar
 from .runner import AuditRun, run_audit
 from .settings import AuditSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-RENDERERS = {"table": table.render, "json": json_report.render, "sarif": sarif.render}
+RENDERERS = {
+    "table": table.render,
+    "json": json_report.render,
+    "sarif": sarif.render,
+    "asff": asff.render,
+}
 
 
 DESCRIPTION = (
@@ -89,6 +95,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=positive,
         default=60,
         help="seconds to wait for the IAM credential report (default: 60)",
+    )
+    p.add_argument(
+        "--to-security-hub",
+        action="store_true",
+        help="also import the findings (ASFF) into the management account's Security Hub "
+        "in --region: the audit's only write (securityhub:BatchImportFindings)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -177,7 +189,29 @@ def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None
         _write(args.output, text)
     else:
         out.write(text)
+    if args.to_security_hub:
+        _import_to_security_hub(args, report, clients.region, on_new_client)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
+
+
+def _import_to_security_hub(
+    args: argparse.Namespace, report: Report, region: str, on_new_client: ClientHook | None
+) -> None:
+    client = securityhub.importer(
+        args.profile, region, endpoint_url=args.endpoint_url, on_new_client=on_new_client
+    )
+    result = securityhub.send(client, asff.asff_findings(report))
+    if not result.ok:
+        raise AuditError(
+            f"Security Hub imported {result.imported} of {result.sent} findings "
+            f"({len(result.failures)} failures; first: {result.failures[0]}); the report "
+            "itself was written"
+        )
+    print(
+        f"rootguard audit: imported {result.imported} findings into Security Hub "
+        f"({result.batches} BatchImportFindings calls)",
+        file=sys.stderr,
+    )
 
 
 def _clients(

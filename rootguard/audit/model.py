@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from rootguard.compliance import NO_COMPLIANCE, Compliance
 
 
 class Severity(StrEnum):
@@ -44,6 +46,8 @@ class Check:
     cis_control: str | None
     seed_practice: str
     remediation: str
+    # CIS v1.4/v3.0/v7.0 and Security Hub control ids (rootguard/compliance.py).
+    compliance: Compliance = field(default_factory=lambda: NO_COMPLIANCE, compare=False)
 
     def finding(self, status: Status, account_id: str, resource: str, evidence: str) -> Finding:
         return Finding(
@@ -57,6 +61,7 @@ class Check:
             seed_practice=self.seed_practice,
             evidence=evidence,
             remediation=self.remediation,
+            compliance=self.compliance,
         )
 
     def passed(self, account_id: str, resource: str, evidence: str) -> Finding:
@@ -89,6 +94,7 @@ class Finding:
     seed_practice: str
     evidence: str
     remediation: str
+    compliance: Compliance = field(default_factory=lambda: NO_COMPLIANCE, compare=False)
 
     def blocks(self, threshold: Severity, *, allow_unknown: bool) -> bool:
         """Whether this finding makes the run exit 1 at `--fail-on threshold`.

@@ -14,6 +14,8 @@ import hashlib
 import json
 from typing import Any
 
+from rootguard.compliance import as_lists
+
 from ..catalog import checks
 from ..model import Check, Finding, Severity, Status
 from . import TOOL_NAME, TOOL_VERSION, Report
@@ -52,6 +54,7 @@ def _rule(item: Check) -> dict[str, Any]:
             "security-severity": SECURITY_SEVERITY[item.severity],
             "severity": item.severity.value,
             "cisControl": item.cis_control or "",
+            "compliance": as_lists(item.compliance),
             "tags": tags,
         },
     }
