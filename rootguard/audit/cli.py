@@ -26,6 +26,7 @@ from botocore.parsers import ResponseParserError
 
 from rootguard.cli_args import add_aws_arguments, one_line, positive
 from rootguard.config import ConfigError, RootGuardConfig
+from rootguard.config.base import shorten
 from rootguard.config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
 
 from . import securityhub
@@ -37,6 +38,7 @@ from .readonly import ReadOnlyViolation
 from .report import Report, RunInfo, asff, json_report, sarif, table
 from .report.progress import ProgressBar
 from .runner import AuditRun, run_audit
+from .scope import ScopeRequest
 from .settings import AuditSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -95,6 +97,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=positive,
         default=60,
         help="seconds to wait for the IAM credential report (default: 60)",
+    )
+    p.add_argument(
+        "--ou",
+        action="append",
+        type=ou_path,
+        default=[],
+        metavar="PATH",
+        help="audit only the member accounts in this OU and the OUs below it, like "
+        "Workloads/Prod (repeatable; with --account, the union)",
+    )
+    p.add_argument(
+        "--account",
+        action="append",
+        type=account_ref,
+        default=[],
+        metavar="ID|NAME",
+        help="audit only this member account, by 12-digit id or name (repeatable)",
     )
     p.add_argument(
         "--to-security-hub",
@@ -156,7 +175,11 @@ def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None
         config = validate_stack_config(raw)
         region = region or raw.get("aws:region")
     clients = _clients(args, region, on_new_client)
-    progress = ProgressBar(sys.stderr, enabled=not args.no_progress and sys.stderr.isatty())
+    progress = ProgressBar(
+        sys.stderr,
+        enabled=not args.no_progress and sys.stderr.isatty(),
+        throttles=lambda: _throttles_seen(clients),
+    )
     started = datetime.now(UTC)
     try:
         result: AuditRun = run_audit(
@@ -165,6 +188,7 @@ def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None
             AuditSettings(unused_days=args.unused_days),
             config=config,
             progress=progress,
+            scope=ScopeRequest(tuple(args.ou), tuple(args.account)),
         )
     finally:
         progress.finish()
@@ -212,6 +236,27 @@ def _import_to_security_hub(
         f"({result.batches} BatchImportFindings calls)",
         file=sys.stderr,
     )
+
+
+def _throttles_seen(clients: Clients) -> int:
+    """Throttling answers the clients' retries absorbed so far (0 where not counted)."""
+    counter = getattr(clients, "throttles", None)
+    return int(getattr(counter, "count", 0))
+
+
+def ou_path(value: str) -> str:
+    path = value.strip().strip("/")
+    if not path or "//" in path:
+        raise argparse.ArgumentTypeError(
+            f"must be an OU path like Workloads/Prod, got {shorten(value)!r}"
+        )
+    return path
+
+
+def account_ref(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must be a 12-digit account id or an account name")
+    return value.strip()
 
 
 def _clients(
