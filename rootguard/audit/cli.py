@@ -35,7 +35,7 @@ from .collect import CollectOptions
 from .errors import AuditError
 from .model import Severity
 from .readonly import ReadOnlyViolation
-from .report import Report, RunInfo, asff, json_report, sarif, table
+from .report import Report, RunInfo, asff, json_report, ocsf, sarif, table
 from .report.progress import ProgressBar
 from .runner import AuditRun, run_audit
 from .scope import ScopeRequest
@@ -47,6 +47,7 @@ RENDERERS = {
     "json": json_report.render,
     "sarif": sarif.render,
     "asff": asff.render,
+    "ocsf": ocsf.render,
 }
 
 
