@@ -49,6 +49,11 @@ class Check:
     # CIS v1.4/v3.0/v7.0 and Security Hub control ids (rootguard/compliance.py).
     compliance: Compliance = field(default_factory=lambda: NO_COMPLIANCE, compare=False)
 
+    def remediation_for(self, account_id: str) -> str:
+        """`{account}` in a remediation is the finding's account, so the text can name the
+        exact command to run (MEMBER-ROOT-*: `rootguard remediate --account ...`)."""
+        return self.remediation.replace("{account}", account_id)
+
     def finding(self, status: Status, account_id: str, resource: str, evidence: str) -> Finding:
         return Finding(
             check_id=self.id,
@@ -60,7 +65,7 @@ class Check:
             cis_control=self.cis_control,
             seed_practice=self.seed_practice,
             evidence=evidence,
-            remediation=self.remediation,
+            remediation=self.remediation_for(account_id),
             compliance=self.compliance,
         )
 

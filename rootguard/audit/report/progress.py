@@ -38,6 +38,7 @@ class ProgressBar:
         clock: Callable[[], float] = time.monotonic,
         width: int = 30,
         throttles: Callable[[], int] = _nothing,
+        label: str = "auditing",
     ) -> None:
         self._stream = stream
         self._enabled = enabled
@@ -47,6 +48,7 @@ class ProgressBar:
         self._width = width
         self._throttles = throttles
         self._shown = False
+        self._label = label
 
     def line(self, done: int, total: int) -> str:
         """`auditing [#####-----] 412/1000 accounts, 3 throttled, ETA 1m12s`"""
@@ -54,7 +56,10 @@ class ProgressBar:
         bar = "#" * filled + "-" * (self._width - filled)
         elapsed = self._clock() - self._start
         eta = duration(elapsed / done * (total - done)) if done else "?"
-        return f"auditing [{bar}] {done}/{total} accounts, {self._throttles()} throttled, ETA {eta}"
+        return (
+            f"{self._label} [{bar}] {done}/{total} accounts, {self._throttles()} throttled, "
+            f"ETA {eta}"
+        )
 
     def __call__(self, done: int, total: int) -> None:
         if not self._enabled or total <= 0:

@@ -48,7 +48,7 @@ def _rule(item: Check) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in item.id.replace(".", "-").split("-")),
         "shortDescription": {"text": item.title},
         "fullDescription": {"text": f"{item.title}. Practice: {item.seed_practice}."},
-        "help": {"text": item.remediation},
+        "help": {"text": item.remediation_for("ACCOUNT_ID")},
         "defaultConfiguration": {"level": LEVEL[item.severity]},
         "properties": {
             "security-severity": SECURITY_SEVERITY[item.severity],
