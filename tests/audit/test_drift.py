@@ -11,6 +11,7 @@ from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
 from rootguard.cli import main
 from rootguard.config import RootGuardConfig, load_config
+from tests.config_samples import ALARMS
 
 from .world import World, deploy_guardrails, stack_config
 
@@ -76,7 +77,7 @@ def test_each_difference_is_a_finding(world: World) -> None:
     declared["accounts"].append(
         {"name": "ghost", "email": "aws+ghost@example.com", "ou": "Sandbox"}
     )
-    config = load_config({"organization": declared, "guardrails": GUARDRAILS})
+    config = load_config({"organization": declared, "guardrails": GUARDRAILS, "alarms": ALARMS})
 
     failing = sorted(
         (f.check_id, f.resource, f.evidence)
@@ -201,7 +202,7 @@ def test_contacts_and_alarms_drift(world: World) -> None:
     world.client("logs").delete_metric_filter(logGroupName="org-trail", filterName="rootguard-4-5")
     sections["alarms"] = {
         "email": ["security@example.com", "oncall@example.com"],
-        "controls": {"4.14": False},
+        "disabled": ["vpc-changes"],
     }
 
     failing = sorted(

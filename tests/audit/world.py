@@ -545,7 +545,8 @@ def stack_config(world: World, **sections: Any) -> RootGuardConfig:
             for name, path in MEMBERS.items()
         ],
     }
-    return load_config({"organization": organization, **sections})
+    alarms = {"email": ["security@example.com"]}  # subscribed in the world (`security`)
+    return load_config({"organization": organization, "alarms": alarms, **sections})
 
 
 def deploy_guardrails(world: World, config: RootGuardConfig) -> list[str]:
