@@ -3,10 +3,11 @@
     python -m bench.audit_scale                         # 1,000 accounts, 100 OUs, 50 ms
     python -m bench.audit_scale --workers 16 32 64 --accounts 2000
 
-The organization is the in-memory fake of bench/audit_fake.py: every API call is answered
-at botocore's before-call event after sleeping `--latency` seconds, on the client side, so
-the audit's real code path (clients, paginators, retries config, thread pool, checks) runs
-and only the network is simulated. Each run must pass every check, or the figures are void.
+The organization is the shared fake of tests/fakes: every request is serialized and signed
+by botocore and answered at its HTTP layer (`before-send`) in the service's wire format,
+after sleeping `--latency` seconds, so the audit's real code path (clients, signing,
+parsers, retries, thread pool, checks) runs and only the network is simulated. Each run must
+pass every check, or the figures are void.
 
 Sequential time is extrapolated, not measured at full size (that would take minutes): a
 sequential run makes the same calls one after another, so it costs (calls of the full run)
@@ -26,8 +27,8 @@ from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Status
 from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
-
-from .audit_fake import REGION, FakeOrganization
+from tests.fakes import REGION, FakeAws, FakeOrganization
+from tests.fakes.aws import use_fake_credentials
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Run:
 
 
 def audit_once(accounts: int, ous: int, latency: float, workers: int) -> Run:
-    fake = FakeOrganization(accounts=accounts, ous=ous, latency=latency)
+    fake = FakeAws(FakeOrganization.secure(members=accounts, ous=ous), latency=latency)
     clients = Clients(None, REGION, max_workers=workers, on_new_client=fake.attach)
     started, cpu_started = time.perf_counter(), time.process_time()
     result = run_audit(
@@ -58,7 +59,7 @@ def audit_once(accounts: int, ous: int, latency: float, workers: int) -> Run:
         workers=workers,
         seconds=seconds,
         cpu_seconds=cpu,
-        calls=fake.total_calls(),
+        calls=len(fake.calls),
         calls_per_member=sum(per_member.values()) / max(1, len(per_member)),
         findings=len(result.findings),
     )
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[32])
     parser.add_argument("--sample", type=int, default=25, help="accounts in the sequential run")
     args = parser.parse_args(argv)
+    use_fake_credentials()
 
     print(
         f"audit of {args.accounts} member accounts in {args.ous} OUs, "

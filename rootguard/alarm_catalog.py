@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .compliance import FRAMEWORKS, Compliance, parse_compliance
 from .filter_pattern import ParseError, parse
 from .severity import Severity
 
@@ -27,8 +28,6 @@ Event = Mapping[str, Any]
 # alarm description 1024.
 MAX_PATTERN_LENGTH = 1024
 MAX_DESCRIPTION_LENGTH = 1024
-# The frameworks every entry maps (the project's shared compliance keys).
-FRAMEWORKS = ("cis-1.4", "cis-3.0", "cis-7.0", "securityhub")
 _TEXT_FIELDS = ("id", "name", "metric", "title", "severity", "meaning", "response", "pattern")
 _FIELDS = {*_TEXT_FIELDS, "enabled", "compliance", "events", "not_events", "quiet_events"}
 _REQUIRED = _FIELDS - {"not_events", "quiet_events"}
@@ -52,7 +51,7 @@ class AlarmDefinition:
     title: str
     severity: Severity
     enabled: bool
-    compliance: Mapping[str, tuple[str, ...]]
+    compliance: Compliance
     meaning: str
     response: str
     pattern: str
@@ -89,15 +88,6 @@ def _events(where: str, raw: Any) -> tuple[Event, ...]:
     return tuple(raw)
 
 
-def _compliance(where: str, raw: Any) -> dict[str, tuple[str, ...]]:
-    if not isinstance(raw, Mapping) or set(raw) != set(FRAMEWORKS):
-        raise CatalogError(f"{where}: needs exactly the keys {', '.join(FRAMEWORKS)}")
-    for framework, ids in raw.items():
-        if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
-            raise CatalogError(f"{where}.{framework}: must be a list of quoted control ids")
-    return {framework: tuple(raw[framework]) for framework in FRAMEWORKS}
-
-
 def _definition(index: int, raw: Any) -> AlarmDefinition:
     where = f"{CATALOG_PATH.name}: alarms[{index}]"
     if not isinstance(raw, Mapping) or not _REQUIRED <= set(raw) <= _FIELDS:
@@ -115,6 +105,10 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
         raise CatalogError(f"{where}.metric: {raw['metric']!r} must be letters and digits")
     if raw["severity"] not in Severity.__members__.values():
         raise CatalogError(f"{where}.severity: must be one of {', '.join(Severity)}")
+    try:
+        compliance = parse_compliance(f"{where}.compliance", raw["compliance"])
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
     pattern = " ".join(raw["pattern"].split())
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise CatalogError(f"{where}.pattern: {len(pattern)} characters, over {MAX_PATTERN_LENGTH}")
@@ -134,7 +128,7 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
         title=raw["title"].strip(),
         severity=Severity(raw["severity"]),
         enabled=raw["enabled"],
-        compliance=_compliance(f"{where}.compliance", raw["compliance"]),
+        compliance=compliance,
         meaning=" ".join(raw["meaning"].split()),
         response=" ".join(raw["response"].split()),
         pattern=pattern,

@@ -7,12 +7,13 @@ decoded JSON event. Anything outside the subset is a `ParseError`, never a silen
 
 Supported syntax::
 
-    pattern    := "{" expression "}"
-    expression := term ( ("&&" term)* | ("||" term)* )    -- mixing && and || needs ( )
-    term       := "(" expression ")" | condition
+    pattern    := "{" or-expr "}"
+    or-expr    := and-expr ("||" and-expr)*
+    and-expr   := term ("&&" term)*
+    term       := "(" or-expr ")" | condition
     condition  := selector ("=" | "!=") value | selector "NOT EXISTS" | selector "IS NULL"
     selector   := "$" ("." name)+                           -- object keys only, no [index]
-    value      := "quoted string" | bare-token              -- "*" is a wildcard in both
+    value      := "quoted string" | bare-token+             -- "*" is a wildcard in both
 
 Semantics, as CloudWatch Logs applies them to JSON events:
 
@@ -23,8 +24,20 @@ Semantics, as CloudWatch Logs applies them to JSON events:
   `$.a != "x"` does NOT match an event without `a` (CloudWatch Logs behaves this way; use
   `NOT EXISTS` to match an absent property).
 - `NOT EXISTS` is true when the property is absent; `IS NULL` when it is present and null.
-- CloudWatch Logs does not document the precedence of an unparenthesised mix of `&&` and
-  `||`, so the parser refuses one rather than guess.
+- Precedence: parentheses, then `&&`, then `||`, so `a || b && c` is `a || (b && c)`.
+  Source: Amazon CloudWatch Logs User Guide, "Filter pattern syntax for metric filters",
+  JSON compound conditions: "Parenthesis are allowed and the syntax follows standard order
+  of operations () > && > ||", with the worked example
+  `{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch &&
+  $.actions[2] = nomatch }` that matches an event whose email alone matches
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html;
+  awsdocs/amazon-cloudwatch-logs-user-guide doc_source/FilterAndPatternSyntax.md). The CIS
+  v7.0 text of control 5.1 relies on it: `A || B && C && D`.
+- A bare (unquoted) value may be several words: CIS v5.0 and later print
+  `$.errorMessage = Failed authentication` without quotes. CloudWatch documents bare values
+  only for alphanumeric strings and does not say how it reads a bare phrase; this module
+  reads the words, with the spacing as written, as one string (the benchmark's evident
+  meaning; a metric filter CloudWatch refused would not exist to be audited).
 
 Numeric comparisons (`>`, `<`, bare numbers), `IS TRUE`/`IS FALSE`, array indexes, regular
 expressions and non-JSON (term or space-delimited) patterns are not supported.
@@ -274,17 +287,23 @@ class _Parser:
         return expression
 
     def expression(self) -> Expression:
+        """An or-expression: `&&` binds tighter than `||` (see the module docstring)."""
+        terms = [self.conjunction()]
+        while self.next_is("||"):
+            self.take()
+            terms.append(self.conjunction())
+        return terms[0] if len(terms) == 1 else AnyOf(tuple(terms))
+
+    def conjunction(self) -> Expression:
         terms = [self.term()]
-        joiner: str | None = None
-        while (token := self.peek()) is not None and token.kind == "logic":
-            if joiner is not None and token.text != joiner:
-                raise self.fail("mixing '&&' and '||' needs parentheses", token)
-            joiner = token.text
+        while self.next_is("&&"):
             self.take()
             terms.append(self.term())
-        if joiner is None:
-            return terms[0]
-        return AllOf(tuple(terms)) if joiner == "&&" else AnyOf(tuple(terms))
+        return terms[0] if len(terms) == 1 else AllOf(tuple(terms))
+
+    def next_is(self, text: str) -> bool:
+        token = self.peek()
+        return token is not None and token.text == text
 
     def term(self) -> Expression:
         token = self.peek()
@@ -321,11 +340,15 @@ class _Parser:
         token = self.take()
         if token.kind == "string":
             return re.sub(r"\\(.)", r"\1", token.text[1:-1])
-        if token.kind == "word":
-            if _NUMBER.fullmatch(token.text):
-                raise self.fail("numeric comparisons are not supported", token)
-            return token.text
-        raise self.fail("expected a quoted or bare string value", token)
+        if token.kind != "word":
+            raise self.fail("expected a quoted or bare string value", token)
+        if _NUMBER.fullmatch(token.text):
+            raise self.fail("numeric comparisons are not supported", token)
+        # A bare phrase (`Failed authentication`): every following word, as written.
+        last = token
+        while (following := self.peek()) is not None and following.kind == "word":
+            last = self.take()
+        return self.pattern[token.position : last.position + len(last.text)]
 
 
 @lru_cache(maxsize=256)

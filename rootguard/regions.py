@@ -30,6 +30,23 @@ def partition_of(region: str) -> str:
     return region_partitions().get(region, "aws")
 
 
+def partition_of_arn(arn: str) -> str:
+    """The partition an ARN names (`arn:aws-us-gov:iam::...` -> `aws-us-gov`).
+
+    The audit takes its partition from the caller's own ARN (GetCallerIdentity): that is
+    where its credentials, and so the organization it judges, live.
+    """
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not parts[1]:
+        raise ValueError(f"not an ARN: {shorten(arn)}")
+    return parts[1]
+
+
+def known_partitions() -> frozenset[str]:
+    """Every partition botocore knows (`aws`, `aws-cn`, `aws-us-gov`, ...)."""
+    return frozenset(region_partitions().values())
+
+
 def region_problem(region: object) -> str | None:
     """None for a known region, else what is wrong, with the closest known region."""
     if not isinstance(region, str):

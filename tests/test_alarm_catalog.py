@@ -47,7 +47,7 @@ def test_patterns_are_normalised_to_one_line() -> None:
     ("change", "message"),
     [
         ({"pattern": "{ $.userIdentity.type = Root && }"}, "pattern: expected a selector"),
-        ({"pattern": '{ $.a = "x" && $.b = "y" || $.c = "z" }'}, "needs parentheses"),
+        ({"pattern": '{ $.a = "x" && || $.c = "z" }'}, "pattern: expected a selector"),
         ({"pattern": "{ " + " || ".join(["$.eventName = X"] * 80) + " }"}, "over 1024"),
         ({"severity": "urgent"}, "severity: must be one of"),
         ({"severity": "notice"}, "severity: must be one of critical, high, medium, low, info"),

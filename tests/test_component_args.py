@@ -208,3 +208,24 @@ def _typed_dicts_in(tp: Any) -> set[type]:
         for arg in get_args(tp):
             found |= _typed_dicts_in(arg)
     return found
+
+
+def test_a_stack_config_is_validated_once_on_its_way_to_the_resources(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """YAML -> model at the boundary, then models down: no section is validated again."""
+    from rootguard.config.base import StrictModel
+    from rootguard.offline.plan import plan_stack
+
+    validated: list[str] = []
+    original = StrictModel.model_validate.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[StrictModel], *args: Any, **kwargs: Any) -> Any:
+        validated.append(cls.__name__)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(StrictModel, "model_validate", classmethod(counting))
+    recording = plan_stack("prod")
+    assert recording.of_type("aws:organizations/policy:Policy")  # the whole program ran
+    # Once by the plan's fail-fast check of the stack file, once by the program itself.
+    assert validated == ["RootGuardConfig", "RootGuardConfig"], validated

@@ -141,7 +141,6 @@ def test_quoted_values_unescape() -> None:
         ("{ $.eventName NOT NULL }", "expected 'EXISTS'"),
         ("{ $.eventName IS TRUE }", "expected 'NULL'"),
         ('{ eventName = "x" }', "expected a selector"),
-        ('{ $.a = "x" && $.b = "y" || $.c = "z" }', "mixing '&&' and '||' needs parentheses"),
         ('{ $.a = "x" && && $.b = "y" }', "expected a selector"),
         ('{ $.a = "x" & $.b = "y" }', "unexpected character '&'"),
         ("{ $.latency > 100 }", "numeric comparisons"),
@@ -159,9 +158,35 @@ def test_broken_patterns_fail(pattern: str, message: str) -> None:
 
 def test_parse_error_reports_position() -> None:
     with pytest.raises(ParseError) as caught:
-        parse('{ $.a = "x" || $.b = "y" && $.c = "z" }')
-    assert caught.value.position == 25
-    assert "position 25" in str(caught.value)
+        parse('{ $.a = "x" || $.b = "y" && && $.c = "z" }')
+    assert caught.value.position == 28
+    assert "position 28" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tree"),
+    [
+        (
+            "{ $.a = x && $.b = y || $.c = z }",
+            AnyOf((AllOf((Comparison(("a",), "=", "x"), Comparison(("b",), "=", "y"))),
+                   Comparison(("c",), "=", "z"))),
+        ),
+        (
+            "{ $.a = x || $.b = y && $.c = z }",
+            AnyOf((Comparison(("a",), "=", "x"),
+                   AllOf((Comparison(("b",), "=", "y"), Comparison(("c",), "=", "z"))))),
+        ),
+        (
+            "{ ($.a = x || $.b = y) && $.c = z }",
+            AllOf((AnyOf((Comparison(("a",), "=", "x"), Comparison(("b",), "=", "y"))),
+                   Comparison(("c",), "=", "z"))),
+        ),
+    ],
+)  # fmt: skip
+def test_and_binds_tighter_than_or(pattern: str, tree: object) -> None:
+    """CloudWatch Logs: "the syntax follows standard order of operations () > && > ||"."""
+    assert parse(pattern).expression == tree
+    assert matches(pattern.replace("$.a = x", "$.a = nope"), {"a": "x", "b": "y", "c": "z"})
 
 
 _KEYS = st.sampled_from(["a", "b", "c"])

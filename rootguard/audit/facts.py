@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeAlias, TypeVar
 
+from rootguard.regions import partition_of_arn
+
 T = TypeVar("T")
 
 # The two features of centralized root access (iam:ListOrganizationsFeatures).
@@ -293,3 +295,9 @@ class AuditFacts:
     management_contacts: AccountContacts
     members: Mapping[str, MemberFacts]
     monitoring: Monitoring
+
+    @property
+    def partition(self) -> str:
+        """The caller's partition (`aws`, `aws-us-gov`, `aws-cn`): every ARN the audit builds
+        and every policy it evaluates uses it."""
+        return partition_of_arn(self.caller_arn)

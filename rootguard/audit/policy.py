@@ -30,19 +30,30 @@ class Request:
     context: Mapping[str, str]  # condition keys, lower-case, single-valued
 
 
-def root_context(account_id: str) -> dict[str, str]:
-    """The request context of a root user's own call (not an AssumeRoot session)."""
+def root_arn(account_id: str, partition: str = "aws") -> str:
+    """The root user of an account, in its partition (`arn:aws-us-gov:iam::...:root`)."""
+    return f"arn:{partition}:iam::{account_id}:root"
+
+
+def root_context(account_id: str, partition: str = "aws") -> dict[str, str]:
+    """The request context of a root user's own call (not an AssumeRoot session).
+
+    The principal ARN carries the account's partition: an SCP that names
+    `arn:aws:iam::*:root` does not match the root user of a GovCloud or China account.
+    """
     return {
-        "aws:principalarn": f"arn:aws:iam::{account_id}:root",
+        "aws:principalarn": root_arn(account_id, partition),
         "aws:principalaccount": account_id,
         "aws:principaltype": "Account",
         "aws:userid": account_id,
     }
 
 
-def denies_root_actions(document: str, account_id: str = PLACEHOLDER_ACCOUNT) -> bool:
+def denies_root_actions(
+    document: str, account_id: str = PLACEHOLDER_ACCOUNT, partition: str = "aws"
+) -> bool:
     """Some statement denies every action on every resource for the root user."""
-    context = root_context(account_id)
+    context = root_context(account_id, partition)
     return any(
         _covers_all_actions(statement)
         and _covers_all_resources(statement)
@@ -51,12 +62,14 @@ def denies_root_actions(document: str, account_id: str = PLACEHOLDER_ACCOUNT) ->
     )
 
 
-def denies_root_access_keys(document: str, account_id: str = PLACEHOLDER_ACCOUNT) -> bool:
+def denies_root_access_keys(
+    document: str, account_id: str = PLACEHOLDER_ACCOUNT, partition: str = "aws"
+) -> bool:
     """Some statement denies iam:CreateAccessKey by the root user on its own user."""
     request = Request(
         action="iam:CreateAccessKey",
-        resource=f"arn:aws:iam::{account_id}:root",
-        context=root_context(account_id),
+        resource=root_arn(account_id, partition),
+        context=root_context(account_id, partition),
     )
     return any(_denies(statement, request) for statement in deny_statements(document))
 

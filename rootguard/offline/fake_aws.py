@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from rootguard.config.organization import REQUIRED_SERVICE_PRINCIPALS
+from rootguard.regions import partition_of
 
 ORGANIZATION_ID = "o-exampleorg1"
 ROOT_ID = "r-ex12"
 MANAGEMENT_ACCOUNT_ID = "111111111111"
-PARTITION = "aws"
+PARTITION = "aws"  # the default region's; a FakeAws uses its own region's partition
 
 
 class UnknownInvoke(Exception):
@@ -32,8 +34,8 @@ def fake_account_id(name: str) -> str:
     return str(int(_digest("account", name), 16))[-12:].rjust(12, "2")
 
 
-def _organization(trusted_services: Iterable[str]) -> dict[str, Any]:
-    arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
+def _organization(trusted_services: Iterable[str], partition: str = PARTITION) -> dict[str, Any]:
+    arn_base = f"arn:{partition}:organizations::{MANAGEMENT_ACCOUNT_ID}"
     return {
         "id": ORGANIZATION_ID,
         "arn": f"{arn_base}:organization/{ORGANIZATION_ID}",
@@ -69,28 +71,31 @@ class FakeAws(Mocks):
         organization: dict[str, Any] | None = None,
     ):
         self.region = region
-        self.organization = organization or _organization(trusted_services)
+        # The partition follows the region (us-gov-west-1 -> aws-us-gov), as the provider's
+        # getPartition does, so every ARN the fake computes is in the program's partition.
+        self.partition = partition_of(region)
+        self.organization = organization or _organization(trusted_services, self.partition)
         # (type, name) of every resource registered, even when the program later fails.
         self.registered: list[tuple[str, str]] = []
         self.invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "aws:organizations/getOrganization:getOrganization": lambda _: self.organization,
             "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
                 "accountId": MANAGEMENT_ACCOUNT_ID,
-                "arn": f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/deployer",
+                "arn": f"arn:{self.partition}:iam::{MANAGEMENT_ACCOUNT_ID}:role/deployer",
                 "id": MANAGEMENT_ACCOUNT_ID,
                 "userId": "AROAEXAMPLE:deployer",
             },
             "aws:index/getPartition:getPartition": lambda _: {
-                "id": PARTITION,
-                "partition": PARTITION,
-                "dnsSuffix": "amazonaws.com",
-                "reverseDnsPrefix": "com.amazonaws",
+                "id": self.partition,
+                "partition": self.partition,
+                "dnsSuffix": _dns_suffix(self.partition),
+                "reverseDnsPrefix": ".".join(reversed(_dns_suffix(self.partition).split("."))),
             },
             "aws:index/getRegion:getRegion": lambda _: {
                 "id": self.region,
                 "name": self.region,
                 "region": self.region,
-                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "endpoint": f"ec2.{self.region}.{_dns_suffix(self.partition)}",
                 "description": self.region,
             },
         }
@@ -113,7 +118,7 @@ def _generic(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
         return {}
     service = args.typ.split(":")[1].split("/")[0]
     return {
-        "arn": f"arn:aws:{service}:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:{args.name}",
+        "arn": f"arn:{fake.partition}:{service}:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:{args.name}",
     }
 
 
@@ -125,14 +130,15 @@ def _organizational_unit(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any
     ou_id = args.resource_id or f"ou-{ROOT_ID[2:]}-{_digest('ou', args.name)[:8]}"
     return {
         "id": ou_id,
-        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:ou/{ORGANIZATION_ID}/{ou_id}",
+        "arn": f"arn:{fake.partition}:organizations::{MANAGEMENT_ACCOUNT_ID}:ou/"
+        f"{ORGANIZATION_ID}/{ou_id}",
         "accounts": [],
     }
 
 
 def _account(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
     account_id = args.resource_id or fake_account_id(args.name)
-    arn_base = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}"
+    arn_base = f"arn:{fake.partition}:organizations::{MANAGEMENT_ACCOUNT_ID}"
     return {
         "id": account_id,
         "arn": f"{arn_base}:account/{ORGANIZATION_ID}/{account_id}",
@@ -145,7 +151,8 @@ def _policy(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
     policy_id = f"p-{_digest('policy', args.name)[:8]}"
     return {
         "id": policy_id,
-        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:policy/{ORGANIZATION_ID}/"
+        "arn": f"arn:{fake.partition}:organizations::{MANAGEMENT_ACCOUNT_ID}:policy/"
+        f"{ORGANIZATION_ID}/"
         f"service_control_policy/{policy_id}",
     }
 
@@ -159,7 +166,8 @@ def _named_arn(
         name = args.inputs.get("name") or args.name
         region = fake.region if regional else ""
         return {
-            "arn": f"arn:{PARTITION}:{service}:{region}:{MANAGEMENT_ACCOUNT_ID}:{resource}{name}"
+            "arn": f"arn:{fake.partition}:{service}:{region}:{MANAGEMENT_ACCOUNT_ID}:"
+            f"{resource}{name}"
         }
 
     return computed
@@ -168,13 +176,24 @@ def _named_arn(
 def _bucket(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
     # Pulumi auto-names an unnamed bucket `<logical name>-<random suffix>`.
     name = args.inputs.get("bucket") or f"{args.name}-{_digest('bucket', args.name)[:7]}"
-    return {"id": name, "bucket": name, "arn": f"arn:{PARTITION}:s3:::{name}"}
+    return {"id": name, "bucket": name, "arn": f"arn:{fake.partition}:s3:::{name}"}
 
 
 def _kms_key(fake: FakeAws, args: MockResourceArgs) -> dict[str, Any]:
     key_id = _uuid(_digest("kms", args.name))
-    arn = f"arn:{PARTITION}:kms:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:key/{key_id}"
+    arn = f"arn:{fake.partition}:kms:{fake.region}:{MANAGEMENT_ACCOUNT_ID}:key/{key_id}"
     return {"id": key_id, "keyId": key_id, "arn": arn}
+
+
+@cache
+def _dns_suffix(partition: str) -> str:
+    """The partition's DNS suffix from botocore's endpoint data (amazonaws.com.cn in China)."""
+    from botocore.loaders import create_loader
+
+    for entry in create_loader().load_data("endpoints")["partitions"]:
+        if entry["partition"] == partition:
+            return str(entry["dnsSuffix"])
+    return "amazonaws.com"
 
 
 def _uuid(hex_digest: str) -> str:

@@ -1,44 +1,59 @@
-"""Fixtures for the audit: a secure organization in moto, in-process or behind a real server."""
+"""Fixtures for the audit: the shared fake organization (tests/fakes), answered over HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import boto3
 import pytest
-import requests
-from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
-from .world import REGION, World
-
-
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """The secure organization, with moto patched in-process (mock_aws)."""
-    with mock_aws():
-        built = World(lambda service, region=REGION: boto3.client(service, region_name=region))
-        built.install(monkeypatch)
-        yield built.build()
+from rootguard.audit.aws import Clients
+from rootguard.audit.collect import CollectOptions
+from rootguard.audit.model import Finding
+from rootguard.audit.runner import run_audit
+from rootguard.audit.settings import AuditSettings
+from rootguard.config import RootGuardConfig
+from tests.fakes import REGION, FakeAws, FakeOrganization
 
 
 @pytest.fixture
-def server_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """The same organization behind a moto server on loopback: every call is real HTTP."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    requests.post(f"{url}/moto-api/reset", timeout=10)
-    try:
-        built = World(
-            lambda service, region=REGION: boto3.client(
-                service, region_name=region, endpoint_url=url
-            ),
-            endpoint_url=url,
-        )
-        built.install(monkeypatch)
-        yield built.build()
-    finally:
-        requests.post(f"{url}/moto-api/reset", timeout=10)
-        server.stop()
+def org() -> FakeOrganization:
+    """The secure organization (every check passes); tests break one thing at a time."""
+    return FakeOrganization.secure()
+
+
+@pytest.fixture
+def fake(org: FakeOrganization) -> FakeAws:
+    """AWS as the audit sees it: `org` answered at botocore's HTTP layer."""
+    return FakeAws(org)
+
+
+def audit_clients(
+    fake: FakeAws, max_workers: int = 1, endpoint_url: str | None = None, **options: object
+) -> Clients:
+    hook = None if endpoint_url else fake.attach
+    return Clients(
+        None,
+        REGION,
+        max_workers=max_workers,
+        endpoint_url=endpoint_url,
+        on_new_client=hook,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def audit(
+    fake: FakeAws,
+    max_workers: int = 1,
+    *,
+    config: RootGuardConfig | None = None,
+    endpoint_url: str | None = None,
+) -> list[Finding]:
+    """Run the whole audit against the fake; every call it made must be one the fake models."""
+    run = run_audit(
+        audit_clients(fake, max_workers, endpoint_url),
+        CollectOptions(max_workers=max_workers, report_timeout=5),
+        AuditSettings(),
+        config=config,
+        sleep=lambda _: None,
+    )
+    unmodelled = {c.operation for c in fake.calls if c.outcome == "InvalidAction"}
+    assert unmodelled == set(), f"the audit called operations the fake does not model: {unmodelled}"
+    return run.findings

@@ -26,8 +26,7 @@ from rootguard.audit.facts import (
 from rootguard.audit.model import Finding, Severity, Status
 from rootguard.audit.settings import AuditSettings, ScpScope
 from rootguard.config.password_policy import PasswordPolicyConfig
-
-from .factories import (
+from tests.fakes.facts import (
     APP,
     LOG_GROUP,
     MANAGEMENT,

@@ -9,63 +9,57 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import jsonschema
 import pytest
-from moto import mock_aws
 
 from rootguard.audit.report.progress import ProgressBar
 from rootguard.cli import main
-
-from .stubs import OperationStubber
-from .world import MANAGEMENT, REGION, World
+from tests.fakes import MANAGEMENT, MEMBERS, REGION, FakeAws, FakeOrganization
 
 ROOT = Path(__file__).resolve().parents[2]
 # The console command the README's set-up installs, beside this interpreter.
 ROOTGUARD = str(Path(sys.executable).parent / "rootguard")
 
 
-def run_cli(world: World | None, *args: str) -> tuple[int, str]:
+def run_cli(fake: FakeAws | None, *args: str) -> tuple[int, str]:
     out = io.StringIO()
-    hook = world.on_new_client if world else None
+    hook = fake.attach if fake else None
     code = main(
         ["audit", "--max-workers", "1", "--no-progress", *args], stdout=out, on_new_client=hook
     )
     return code, out.getvalue()
 
 
-def test_secure_organization_exits_0(world: World) -> None:
-    code, out = run_cli(world)
+def test_secure_organization_exits_0(fake: FakeAws) -> None:
+    code, out = run_cli(fake)
     assert code == 0
     assert "nothing at or above low fails: exit 0" in out
     assert "Needs attention" not in out
 
 
-def test_a_failure_at_or_above_fail_on_exits_1(world: World) -> None:
-    world.add_root_access_key()  # ROOT-NO-KEYS is critical
-    assert run_cli(world, "--fail-on", "critical")[0] == 1
+def test_a_failure_at_or_above_fail_on_exits_1(org: FakeOrganization, fake: FakeAws) -> None:
+    org.add_root_access_key()  # ROOT-NO-KEYS is critical
+    assert run_cli(fake, "--fail-on", "critical")[0] == 1
 
 
-def test_a_failure_below_fail_on_exits_0(world: World) -> None:
-    world.member_roots[world.accounts["audit"]].mfa_devices.append(
-        "arn:aws:iam::123456789012:mfa/root"
-    )  # MEMBER-ROOT-MFA is low
-    code, out = run_cli(world, "--fail-on", "medium")
+def test_a_failure_below_fail_on_exits_0(org: FakeOrganization, fake: FakeAws) -> None:
+    org.give_root_credentials("audit", mfa_devices=1)  # MEMBER-ROOT-MFA is low
+    code, out = run_cli(fake, "--fail-on", "medium")
     assert code == 0
     assert "MEMBER-ROOT-MFA" in out.split("Needs attention")[1]
-    assert run_cli(world, "--fail-on", "low")[0] == 1
+    assert run_cli(fake, "--fail-on", "low")[0] == 1
 
 
-def test_unknowns_block_unless_allowed(world: World) -> None:
-    world.deny_assume_root("payments")
-    assert run_cli(world)[0] == 1
-    assert run_cli(world, "--allow-unknown")[0] == 0
+def test_unknowns_block_unless_allowed(org: FakeOrganization, fake: FakeAws) -> None:
+    org.deny_assume_root("payments")
+    assert run_cli(fake)[0] == 1
+    assert run_cli(fake, "--allow-unknown")[0] == 0
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
-def test_output_file(world: World, tmp_path: Path, fmt: str) -> None:
+def test_output_file(fake: FakeAws, tmp_path: Path, fmt: str) -> None:
     target = tmp_path / "reports" / f"audit.{fmt}"
-    code, out = run_cli(world, "--format", fmt, "--output", str(target))
+    code, out = run_cli(fake, "--format", fmt, "--output", str(target))
     assert code == 0
     assert out == ""
     document = json.loads(target.read_text())
@@ -103,41 +97,31 @@ def test_unknown_profile_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nope" in one_line_error(capsys, code)
 
 
-def test_not_in_an_organization_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    with mock_aws():
-        code, _ = run_cli(None, "--region", REGION)
+def test_not_in_an_organization_exits_2(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org.in_organization = False
+    code, _ = run_cli(fake, "--region", REGION)
     assert "not in an AWS Organization" in one_line_error(capsys, code)
 
 
 def test_member_account_credentials_exit_2(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    member = world.accounts["payments"]
-    credentials = boto3.client("sts", region_name=REGION).assume_role(
-        RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
-        RoleSessionName="audit",
-    )["Credentials"]
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
-    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
-    code, _ = run_cli(world)
+    member = org.account_id("payments")
+    org.caller_account = member  # credentials of a role in a member account
+    org.caller_arn = f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/audit"
+    code, _ = run_cli(fake)
     err = one_line_error(capsys, code)
     assert f"not the management account: the credentials are for account {member}" in err
     assert f"managed by {MANAGEMENT}" in err
 
 
-def test_access_denied_at_start_exits_2(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    def deny(stubber: OperationStubber, operation: str, params: dict[str, object]) -> None:
-        stubber.add_client_error("describe_organization", "AccessDeniedException", "no", 403)
-
-    def hook(client: object, scope: object) -> None:
-        world.on_new_client(client, scope)  # type: ignore[arg-type]
-        if getattr(scope, "service", "") == "organizations":
-            OperationStubber(client, ["DescribeOrganization"], deny).activate()
-
-    code = main(["audit", "--no-progress"], stdout=io.StringIO(), on_new_client=hook)
+def test_access_denied_at_start_exits_2(fake: FakeAws, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.inject("access_denied", "DescribeOrganization")
+    code = main(["audit", "--no-progress"], stdout=io.StringIO(), on_new_client=fake.attach)
     err = one_line_error(capsys, code)
-    assert "cannot start the audit: AccessDeniedException on DescribeOrganization: no" in err
+    assert "cannot start the audit: AccessDeniedException on DescribeOrganization: User: " in err
 
 
 def test_bad_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -203,29 +187,24 @@ def test_progress_bar_only_on_long_runs() -> None:
     assert quiet.getvalue() == ""
 
 
-def test_the_real_command_over_http(server_world: World, tmp_path: Path) -> None:
-    """`rootguard audit` in its own process, against the moto server: no stubs at all.
+def test_the_real_command_over_http(fake: FakeAws, tmp_path: Path) -> None:
+    """`rootguard audit` in its own process, against the fake organization on loopback.
 
-    moto has no AssumeRoot, ListOrganizationsFeatures or GetContactInformation, so the checks
-    that need them are unknown; with --allow-unknown everything else must pass.
+    Every call is real HTTP, signed by the installed command's botocore; the fake answers
+    AssumeRoot and the root-session reads too, so every check passes without --allow-unknown.
     """
     report = tmp_path / "audit.json"
     env = {**os.environ, "AWS_REGION": REGION}
-    result = subprocess.run(
-        [ROOTGUARD, "audit", "--endpoint-url", str(server_world.endpoint_url),
-         "--format", "json", "--output", str(report), "--allow-unknown", "--no-progress"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env, check=False,
-    )  # fmt: skip
+    with fake.serve() as url:
+        result = subprocess.run(
+            [ROOTGUARD, "audit", "--endpoint-url", url, "--format", "json",
+             "--output", str(report), "--no-progress"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, env=env, check=False,
+        )  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = json.loads(report.read_text())
-    statuses = {(f["checkId"], f["status"]) for f in document["findings"]}
-    assert {c for c, s in statuses if s == "fail"} == set()
-    assert {c for c, s in statuses if s == "unknown"} == {
-        "ROOT-ACCESS-CENTRALIZED",
-        "MEMBER-ROOT-PASSWORD",
-        "MEMBER-ROOT-KEYS",
-        "MEMBER-ROOT-MFA",
-        "MEMBER-ROOT-CERTS",
-        "CONTACT-PRIMARY",
-    }
-    assert document["run"]["memberAccounts"] == 5
+    assert {f["status"] for f in document["findings"]} == {"pass"}
+    assert document["run"]["memberAccounts"] == len(MEMBERS)
+    # The subprocess's calls reached the fake, root sessions only with the audit task policy.
+    assert fake.count("AssumeRoot") == len(MEMBERS)
+    assert {c.root_task for c in fake.calls if c.root_task} == {"IAMAuditRootUserCredentials"}

@@ -1,4 +1,4 @@
-"""Many accounts, audited concurrently in a bounded pool, against the in-memory organization.
+"""Many accounts, audited concurrently in a bounded pool, against the shared fake over HTTP.
 
 The same fake drives bench/audit_scale.py, so these tests also prove the benchmark measures
 a complete, passing audit.
@@ -6,12 +6,13 @@ a complete, passing audit.
 
 from __future__ import annotations
 
-from bench.audit_fake import REGION, FakeOrganization
-from rootguard.audit.aws import Clients
 from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Finding, Status
 from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
+from tests.fakes import FakeAws, FakeOrganization
+
+from .conftest import audit_clients
 
 CALLS_PER_MEMBER = 8  # AssumeRoot, 4 root-session reads, 3 alternate contacts
 MEMBER_ROOT_CHECKS = (
@@ -22,10 +23,9 @@ MEMBER_ROOT_CHECKS = (
 )
 
 
-def audit(fake: FakeOrganization, workers: int) -> list[Finding]:
-    clients = Clients(None, REGION, max_workers=workers, on_new_client=fake.attach)
+def audit(fake: FakeAws, workers: int, max_attempts: int = 8) -> list[Finding]:
     run = run_audit(
-        clients,
+        audit_clients(fake, workers, max_attempts=max_attempts),
         CollectOptions(max_workers=workers, report_timeout=5),
         AuditSettings(),
         sleep=lambda _: None,
@@ -34,9 +34,9 @@ def audit(fake: FakeOrganization, workers: int) -> list[Finding]:
 
 
 def test_concurrent_audit_equals_sequential_and_passes() -> None:
-    fake = FakeOrganization(accounts=45, ous=12)
+    fake = FakeAws(FakeOrganization.secure(members=45, ous=12))
     sequential = audit(fake, workers=1)
-    fake.calls.clear()
+    fake.reset_records()
     fake.latency = 0.003  # long enough for calls to overlap
     concurrent = audit(fake, workers=8)
 
@@ -50,12 +50,15 @@ def test_concurrent_audit_equals_sequential_and_passes() -> None:
 
 
 def test_one_accounts_denial_or_timeout_never_aborts_the_run() -> None:
-    fake = FakeOrganization(accounts=30, ous=5)
-    denied, slow = fake.members[3], fake.members[17]
-    fake.deny_assume_root.add(denied)
-    fake.slow_contacts.add(slow)
+    org = FakeOrganization.secure(members=30, ous=5)
+    denied, slow = org.members[3].id, org.members[17].id
+    org.deny_assume_root(denied)
+    fake = FakeAws(org)
+    fake.inject("timeout", "GetAlternateContact", account=slow)
 
-    findings = audit(fake, workers=6)
+    # Two retries (botocore's max_attempts counts retries): a timeout is retried, and a call
+    # that keeps timing out gives up.
+    findings = audit(fake, workers=6, max_attempts=2)
 
     unknown = {(f.check_id, f.account_id) for f in findings if f.status is Status.UNKNOWN}
     assert unknown == {
@@ -69,5 +72,6 @@ def test_one_accounts_denial_or_timeout_never_aborts_the_run() -> None:
         r.startswith("ReadTimeoutError on account:GetAlternateContact(SECURITY)") for r in reasons
     )
     assert not [f for f in findings if f.status is Status.FAIL]
+    assert fake.count("GetAlternateContact", slow) == 3 * (1 + 2)  # each type, retried twice
     # Every other account was still audited.
     assert len({f.account_id for f in findings}) == 31

@@ -1,19 +1,20 @@
-"""Drift: the live organization (moto) against a stack's validated config."""
+"""Drift: the live organization (the shared fake, over HTTP) against a stack's validated config."""
 
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
-from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Finding, Status
-from rootguard.audit.runner import run_audit
-from rootguard.audit.settings import AuditSettings
 from rootguard.cli import main
 from rootguard.config import RootGuardConfig, load_config
 from tests.config_samples import ALARMS
+from tests.fakes import FakeAws, FakeOrganization
+from tests.fakes.organization import LOG_GROUP, Contact
+from tests.fakes.stack import deploy_guardrails, stack_config
 
-from .world import World, deploy_guardrails, stack_config
+from .conftest import audit as run
 
 GUARDRAILS: dict[str, Any] = {
     "exemptPrincipals": ["arn:aws:iam::*:role/BreakGlassAdmin"],
@@ -21,57 +22,44 @@ GUARDRAILS: dict[str, Any] = {
 }
 
 
-def audit(world: World, config: RootGuardConfig) -> list[Finding]:
-    run = run_audit(
-        world.audit_clients(),
-        CollectOptions(max_workers=1, report_timeout=5),
-        AuditSettings(),
-        config=config,
-        sleep=lambda _: None,
-    )
-    world.assert_stubs_used()
-    return run.findings
+def audit(fake: FakeAws, config: RootGuardConfig) -> list[Finding]:
+    return run(fake, config=config)
 
 
 def drift(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.check_id.startswith("DRIFT-")]
 
 
-def test_what_rootguard_deploys_passes_the_audit_and_shows_no_drift(world: World) -> None:
-    config = stack_config(world, guardrails=GUARDRAILS)
-    deploy_guardrails(world, config)
+def test_what_rootguard_deploys_passes_the_audit_and_shows_no_drift(
+    org: FakeOrganization, fake: FakeAws
+) -> None:
+    config = stack_config(org, guardrails=GUARDRAILS)
+    deploy_guardrails(org, config)
 
-    findings = audit(world, config)
+    findings = audit(fake, config)
 
     assert [f for f in findings if f.status not in (Status.PASS, Status.NOT_APPLICABLE)] == []
     # The rendered guardrails are judged by content and deny root everywhere in scope...
     scp = {f.resource: f for f in findings if f.check_id == "SCP-DENY-ROOT"}
-    sandbox = world.accounts["sandbox-1"]
+    sandbox = org.account_id("sandbox-1")
     assert scp[sandbox].status is Status.NOT_APPLICABLE  # ...except the exempt account
-    assert scp[world.ous["Security"]].status is Status.PASS
-    assert "rootguard-guardrails-" in scp[world.ous["Security"]].evidence
+    assert scp[org.ou_id("Security")].status is Status.PASS
+    assert "rootguard-guardrails-" in scp[org.ou_id("Security")].evidence
     # Every declared OU, account and attachment was compared.
     kinds = {f.check_id for f in drift(findings)}
     assert kinds == {"DRIFT-OU", "DRIFT-ACCOUNT", "DRIFT-SCP", "DRIFT-ALARM"}
     assert all(f.status is Status.PASS for f in drift(findings))
 
 
-def test_each_difference_is_a_finding(world: World) -> None:
-    config = stack_config(world, guardrails=GUARDRAILS)
-    deploy_guardrails(world, config)
+def test_each_difference_is_a_finding(org: FakeOrganization, fake: FakeAws) -> None:
+    config = stack_config(org, guardrails=GUARDRAILS)
+    (policy,) = deploy_guardrails(org, config)
     # Someone moves an account, adds an OU, and moves a guardrail attachment onto it...
-    org = world.client("organizations")
-    payments = world.accounts["payments"]
-    org.move_account(
-        AccountId=payments,
-        SourceParentId=world.ous["Workloads/Prod"],
-        DestinationParentId=world.ous["Sandbox"],
-    )
-    rogue = org.create_organizational_unit(ParentId=world.root_id, Name="Rogue")
-    rogue_id = rogue["OrganizationalUnit"]["Id"]
-    policy = world.policies["guardrails-1"]
-    world.detach("guardrails-1", world.ous["Security"])
-    world.attach("guardrails-1", rogue_id)
+    payments = org.account_id("payments")
+    org.account(payments).parent_id = org.ou_id("Sandbox")
+    rogue_id = org.add_ou("Rogue").id
+    org.detach(policy, org.ou_id("Security"))
+    org.attach(policy, rogue_id)
     # ...and the stack declares an account that was never created.
     declared = config.organization.model_dump(by_alias=True, exclude_none=True)
     declared["accounts"].append(
@@ -81,7 +69,7 @@ def test_each_difference_is_a_finding(world: World) -> None:
 
     failing = sorted(
         (f.check_id, f.resource, f.evidence)
-        for f in drift(audit(world, config))
+        for f in drift(audit(fake, config))
         if f.status is not Status.PASS
     )
 
@@ -120,15 +108,13 @@ def test_each_difference_is_a_finding(world: World) -> None:
     )
 
 
-def test_an_scp_edited_in_the_console_is_drift(world: World) -> None:
-    config = stack_config(world, guardrails=GUARDRAILS)
-    (policy, *_) = deploy_guardrails(world, config)
-    world.client("organizations").update_policy(
-        PolicyId=policy,
-        Content='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}',
-    )
+def test_an_scp_edited_in_the_console_is_drift(org: FakeOrganization, fake: FakeAws) -> None:
+    config = stack_config(org, guardrails=GUARDRAILS)
+    (policy, *_) = deploy_guardrails(org, config)
+    deny_s3 = {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+    org.policy(policy).document = json.dumps({"Version": "2012-10-17", "Statement": [deny_s3]})
 
-    findings = audit(world, config)
+    findings = audit(fake, config)
 
     edited = [f for f in drift(findings) if f.check_id == "DRIFT-SCP" and f.status is Status.FAIL]
     assert len(edited) == 1
@@ -137,20 +123,20 @@ def test_an_scp_edited_in_the_console_is_drift(world: World) -> None:
     assert any(f.check_id == "SCP-DENY-ROOT" and f.status is Status.FAIL for f in findings)
 
 
-def test_cli_reads_the_stack_and_reports_drift(world: World) -> None:
+def test_cli_reads_the_stack_and_reports_drift(fake: FakeAws) -> None:
     out = io.StringIO()
     code = main(
         ["audit", "--stack", "dev", "--max-workers", "1", "--no-progress", "--format", "json"],
         stdout=out,
-        on_new_client=world.on_new_client,
+        on_new_client=fake.attach,
     )
     assert code == 1  # the dev stack declares an organization unlike this one
     assert '"stack": "dev"' in out.getvalue()
     assert '"checkId": "DRIFT-ACCOUNT"' in out.getvalue()
 
 
-def contacts_section(world: World) -> dict[str, Any]:
-    """rootguard:contacts as the world has them (see World.put_contacts)."""
+def contacts_section(org: FakeOrganization) -> dict[str, Any]:
+    """rootguard:contacts as the organization has them (organization.default_contacts)."""
 
     def contact(kind: str, mailbox: str) -> dict[str, str]:
         return {
@@ -160,7 +146,7 @@ def contacts_section(world: World) -> dict[str, Any]:
             "phone": "+1 206 555 0123",
         }
 
-    info = world.contact_information or {}
+    info = org.contact_information or {}
     return {
         "default": {
             "security": contact("Security", "security"),
@@ -178,28 +164,25 @@ def contacts_section(world: World) -> dict[str, Any]:
     }
 
 
-def test_contacts_and_alarms_drift(world: World) -> None:
+def test_contacts_and_alarms_drift(org: FakeOrganization, fake: FakeAws) -> None:
     sections: dict[str, Any] = {
-        "contacts": contacts_section(world),
+        "contacts": contacts_section(org),
         "alarms": {"email": ["security@example.com"]},
     }
-    clean = audit(world, stack_config(world, **sections))
+    clean = audit(fake, stack_config(org, **sections))
     compared = [f for f in drift(clean) if f.check_id in ("DRIFT-CONTACT", "DRIFT-ALARM")]
     assert len(compared) == 3 * 6 + 1 + 16 + 1  # contacts, primary, alarms, subscription
     assert all(f.status is Status.PASS for f in compared), [
         f.evidence for f in compared if f.status is not Status.PASS
     ]
 
-    payments = world.accounts["payments"]
-    world.client("account").put_alternate_contact(
-        AccountId=payments,
-        AlternateContactType="SECURITY",
-        EmailAddress="someone@example.com",
-        Name="Security team",
-        Title="Security on call",
-        PhoneNumber="+12065550123",
+    payments = org.account_id("payments")
+    org.account(payments).contacts["SECURITY"] = Contact(
+        "Security team", "someone@example.com", "+12065550123", "Security on call"
     )
-    world.client("logs").delete_metric_filter(logGroupName="org-trail", filterName="rootguard-4-5")
+    org.metric_filters[LOG_GROUP] = [
+        f for f in org.metric_filters[LOG_GROUP] if f.name != "rootguard-4-5"
+    ]
     sections["alarms"] = {
         "email": ["security@example.com", "oncall@example.com"],
         "disabled": ["vpc-changes"],
@@ -207,7 +190,7 @@ def test_contacts_and_alarms_drift(world: World) -> None:
 
     failing = sorted(
         (f.check_id, f.resource, f.evidence)
-        for f in drift(audit(world, stack_config(world, **sections)))
+        for f in drift(audit(fake, stack_config(org, **sections)))
         if f.status is not Status.PASS and f.check_id in ("DRIFT-CONTACT", "DRIFT-ALARM")
     )
 
@@ -226,7 +209,7 @@ def test_contacts_and_alarms_drift(world: World) -> None:
         (
             "DRIFT-ALARM",
             "subscription:oncall@example.com",
-            f"oncall@example.com is not subscribed to {world.topics['security']}",
+            f"oncall@example.com is not subscribed to {org.topic_arn('rootguard-security-alarms')}",
         ),
         (
             "DRIFT-CONTACT",

@@ -1,7 +1,9 @@
-"""End to end against moto: a secure organization passes; an insecure one fails exactly.
+"""End to end over HTTP: a secure organization passes; an insecure one fails exactly.
 
-The insecure organization breaks seven things at once; the test lists every finding that is
-not a pass, by (check, account, resource, status), and the evidence each must carry.
+The organization is the shared fake (tests/fakes), answered at botocore's HTTP layer, so
+every request is serialized, signed and parsed as against AWS. The insecure organization
+breaks seven things at once; the test lists every finding that is not a pass, by (check,
+account, resource, status), and the evidence each must carry.
 """
 
 from __future__ import annotations
@@ -11,23 +13,11 @@ from collections import Counter
 import pytest
 
 from rootguard.audit.catalog import checks
-from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Finding, Status
-from rootguard.audit.runner import run_audit
-from rootguard.audit.settings import AuditSettings
+from tests.fakes import MANAGEMENT, MEMBERS, OUS, FakeAws, FakeOrganization
+from tests.fakes.organization import GUARDRAILS_NAME, AccessKey
 
-from .world import MANAGEMENT, MEMBERS, OUS, World
-
-
-def audit(world: World, max_workers: int = 1) -> list[Finding]:
-    run = run_audit(
-        world.audit_clients(max_workers),
-        CollectOptions(max_workers=max_workers, report_timeout=5),
-        AuditSettings(),
-        sleep=lambda _: None,
-    )
-    world.assert_stubs_used()
-    return run.findings
+from .conftest import audit
 
 
 def not_passing(findings: list[Finding]) -> dict[tuple[str, str, str], Finding]:
@@ -36,8 +26,8 @@ def not_passing(findings: list[Finding]) -> dict[tuple[str, str, str], Finding]:
     }
 
 
-def test_secure_organization_passes_every_check(world: World) -> None:
-    findings = audit(world)
+def test_secure_organization_passes_every_check(fake: FakeAws) -> None:
+    findings = audit(fake)
 
     assert not_passing(findings) == {}
     # Every check ran, and ran on everything it should: nothing passes by being skipped.
@@ -50,30 +40,34 @@ def test_secure_organization_passes_every_check(world: World) -> None:
         assert counts[check_id] == members
     assert counts["SCP-DENY-ROOT"] == 1 + len(OUS) + members  # root, every OU, every member
     assert counts["CONTACT-SECURITY"] == 1 + members  # the management account too
+    # Member root credentials were read in audit sessions only.
+    assert {c.root_task for c in fake.calls if c.root_task} == {"IAMAuditRootUserCredentials"}
 
 
-def test_insecure_organization_fails_exactly_the_broken_checks(world: World) -> None:
-    world.add_root_access_key()
-    world.remove_root_mfa()
-    world.stop_trail()
-    unconfirmed_topic = world.leave_alarm_unconfirmed("4.3")
-    world.delete_security_contact("payments")
-    # The root-deny SCP leaves the organization root but stays on Workloads.
-    world.detach("RootGuardDenyRoot", world.root_id)
-    world.attach("RootGuardDenyRoot", world.ous["Workloads"])
-    world.deny_assume_root("sandbox-1")
+def test_insecure_organization_fails_exactly_the_broken_checks(
+    org: FakeOrganization, fake: FakeAws
+) -> None:
+    org.add_root_access_key()
+    org.remove_root_mfa()
+    org.stop_trail()
+    unconfirmed_topic = org.leave_alarm_unconfirmed("4.3")
+    org.delete_contact("payments", "SECURITY")
+    # The guardrails leave the organization root but stay on Workloads.
+    org.detach(GUARDRAILS_NAME, org.root_id)
+    org.attach(GUARDRAILS_NAME, org.ou_id("Workloads"))
+    org.deny_assume_root("sandbox-1")
 
-    found = not_passing(audit(world))
+    found = not_passing(audit(fake))
 
     root_arn = f"arn:aws:iam::{MANAGEMENT}:root"
-    trail = world.trail_arn
-    log_group = f"arn:aws:logs:us-east-1:{MANAGEMENT}:log-group:org-trail:*"
-    payments, sandbox = world.accounts["payments"], world.accounts["sandbox-1"]
+    trail = org.trail.arn
+    log_group = org.log_group_arn
+    payments, sandbox = org.account_id("payments"), org.account_id("sandbox-1")
     outside_workloads = [
-        (MANAGEMENT, world.root_id),
-        (MANAGEMENT, world.ous["Security"]),
-        (MANAGEMENT, world.ous["Sandbox"]),
-        *((world.accounts[n], world.accounts[n]) for n in ("log-archive", "audit", "sandbox-1")),
+        (MANAGEMENT, org.root_id),
+        (MANAGEMENT, org.ou_id("Security")),
+        (MANAGEMENT, org.ou_id("Sandbox")),
+        *((org.account_id(n), org.account_id(n)) for n in ("log-archive", "audit", "sandbox-1")),
     ]
     expected = {
         ("ROOT-NO-KEYS", MANAGEMENT, root_arn): (Status.FAIL, "AccountAccessKeysPresent=1"),
@@ -93,12 +87,9 @@ def test_insecure_organization_fails_exactly_the_broken_checks(world: World) -> 
             "no SECURITY contact to compare",
         ),
         **{
-            ("SCP-DENY-ROOT", account, target): (
-                Status.FAIL,
-                "no SCP in effect denies every action by the root user; SCPs in effect: "
-                "FullAWSAccess",
-            )
+            (check_id, account, target): (Status.FAIL, "SCPs in effect: FullAWSAccess")
             for account, target in outside_workloads
+            for check_id in ("SCP-DENY-ROOT", "SCP-DENY-ROOT-KEYS")
         },
         **{
             (check_id, sandbox, f"arn:aws:iam::{sandbox}:root"): (
@@ -120,25 +111,27 @@ def test_insecure_organization_fails_exactly_the_broken_checks(world: World) -> 
 
 
 @pytest.mark.parametrize("insecurity", ["member root keys", "virtual mfa", "recent root use"])
-def test_other_insecurities_fail_their_check(world: World, insecurity: str) -> None:
-    payments = world.accounts["payments"]
+def test_other_insecurities_fail_their_check(
+    org: FakeOrganization, fake: FakeAws, insecurity: str
+) -> None:
+    payments = org.account_id("payments")
     if insecurity == "member root keys":
-        world.member_roots[payments].access_keys.append(("AKIAIOSFODNN7EXAMPLE", "Inactive"))
-        world.member_roots[payments].password = True
+        org.account(payments).root.access_keys["AKIAIOSFODNN7EXAMPLE"] = AccessKey("Inactive")
+        org.account(payments).root.password = org.now
         expected = {
             ("MEMBER-ROOT-KEYS", payments): "root access keys: AKIAIOSFODNN7EXAMPLE (Inactive)",
             ("MEMBER-ROOT-PASSWORD", payments): "has a password",
         }
     elif insecurity == "virtual mfa":
-        serial = world.assign_virtual_mfa_to_root()
+        serial = org.assign_virtual_mfa_to_root()
         expected = {("ROOT-HW-MFA", MANAGEMENT): f"virtual MFA device assigned to root: {serial}"}
     else:
-        world.root_row["access_key_1_last_used_date"] = (world.now).strftime(
+        org.management_root.report_row["access_key_1_last_used_date"] = org.now.strftime(
             "%Y-%m-%dT%H:%M:%S+00:00"
         )
         expected = {("ROOT-UNUSED", MANAGEMENT): "root access key 1 last used"}
 
-    found = {(f.check_id, f.account_id): f for f in audit(world) if f.status is not Status.PASS}
+    found = {(f.check_id, f.account_id): f for f in audit(fake) if f.status is not Status.PASS}
 
     assert set(found) == set(expected)
     for key, evidence in expected.items():
@@ -146,11 +139,11 @@ def test_other_insecurities_fail_their_check(world: World, insecurity: str) -> N
         assert evidence in found[key].evidence
 
 
-def test_http_path_through_a_moto_server(server_world: World) -> None:
-    """The same secure organization, every call over HTTP to a moto server on loopback."""
-    findings = audit(server_world)
+def test_http_path_through_a_loopback_server(fake: FakeAws) -> None:
+    """The same secure organization, every call over real HTTP to a loopback server."""
+    with fake.serve() as url:
+        findings = audit(fake, max_workers=4, endpoint_url=url)
 
     assert not_passing(findings) == {}
-    # The calls the audit made went to the server, not to an in-process mock.
-    assert ("organizations", "ListAccountsForParent", None) in server_world.calls
+    assert fake.count("ListAccountsForParent") == 1 + len(OUS)  # the root and every OU
     assert len(findings) > 50

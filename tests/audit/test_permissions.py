@@ -9,18 +9,17 @@ from pathlib import Path
 
 import parliament
 
-from rootguard.audit.collect import CollectOptions
-from rootguard.audit.runner import run_audit
-from rootguard.audit.settings import AuditSettings
+from rootguard.root_tasks import AUDIT, root_tasks
+from tests.fakes import FakeAws
 
-from .world import World
+from .conftest import audit
 
 POLICY = Path(__file__).resolve().parents[2] / "docs" / "audit-iam-policy.json"
 # Calls every identity may make without a permission.
 UNGATED = {"sts:GetCallerIdentity"}
 # The calls made as a member's root user are allowed by the AssumeRoot task policy
-# (IAMAuditRootUserCredentials), not by the audit role.
-TASK_POLICY_ACTIONS = {
+# (IAMAuditRootUserCredentials), not by the audit role: the four reads the checks use.
+ROOT_SESSION_READS = {
     "iam:GetLoginProfile",
     "iam:ListAccessKeys",
     "iam:ListMFADevices",
@@ -38,18 +37,14 @@ def granted_actions() -> set[str]:
     return actions
 
 
-def test_policy_grants_exactly_the_calls_the_audit_makes(world: World) -> None:
-    run_audit(
-        world.audit_clients(),
-        CollectOptions(max_workers=1, report_timeout=5),
-        AuditSettings(),
-        sleep=lambda _: None,
-    )
-    role_calls = {f"{service}:{op}" for service, op, account in world.calls if account is None}
-    root_calls = {f"{service}:{op}" for service, op, account in world.calls if account}
+def test_policy_grants_exactly_the_calls_the_audit_makes(fake: FakeAws) -> None:
+    audit(fake)
+    role_calls = {f"{c.service}:{c.operation}" for c in fake.calls if c.root_task is None}
+    root_calls = {f"{c.service}:{c.operation}" for c in fake.calls if c.root_task}
 
     assert role_calls - UNGATED == granted_actions()
-    assert root_calls == TASK_POLICY_ACTIONS
+    assert root_calls == ROOT_SESSION_READS
+    assert root_calls <= root_tasks()[AUDIT].actions
 
 
 def test_policy_is_read_only_and_lints_clean() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 from rootguard.audit.readonly import AUDIT_TASK_POLICY_ARN, ReadOnlyViolation, check_operation
 from rootguard.audit.root_session import TemporaryCredentials
+from tests.fakes import FakeAws, FakeOrganization
+from tests.fakes.organization import GUARDRAILS_NAME
 
-from .world import REGION, World
+from .conftest import audit_clients
 
 
 @pytest.mark.parametrize(
@@ -78,36 +79,33 @@ def test_assume_root_only_with_the_audit_task_policy(
     )
 
 
-def test_the_audits_clients_refuse_writes_before_they_reach_aws(world: World) -> None:
-    clients = world.audit_clients()
+def test_the_audits_clients_refuse_writes_before_they_reach_aws(
+    org: FakeOrganization, fake: FakeAws
+) -> None:
+    clients = audit_clients(fake)
     organizations = clients.management("organizations")
-    before = organizations.list_organizational_units_for_parent(ParentId=world.root_id)
+    organizations.list_organizational_units_for_parent(ParentId=org.root_id)
+    guardrails = org.policy(GUARDRAILS_NAME).id
 
     with pytest.raises(ReadOnlyViolation, match="CreateOrganizationalUnit refused"):
-        organizations.create_organizational_unit(ParentId=world.root_id, Name="Sneaky")
+        organizations.create_organizational_unit(ParentId=org.root_id, Name="Sneaky")
     with pytest.raises(ReadOnlyViolation, match="DetachPolicy refused"):
-        organizations.detach_policy(
-            PolicyId=world.policies["RootGuardDenyRoot"], TargetId=world.root_id
-        )
+        organizations.detach_policy(PolicyId=guardrails, TargetId=org.root_id)
     with pytest.raises(ReadOnlyViolation, match="StopLogging refused"):
         clients.management("cloudtrail").stop_logging(Name="org-trail")
     with pytest.raises(ReadOnlyViolation, match="AssumeRoot refused"):
         clients.management("sts").assume_root(
-            TargetPrincipal=world.accounts["payments"],
+            TargetPrincipal=org.account_id("payments"),
             TaskPolicyArn={"arn": "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"},
         )
     session = TemporaryCredentials("ASIAEXAMPLE", "s", "t")
     with (
-        clients.root_session("iam", world.accounts["payments"], session) as root_iam,
+        clients.root_session("iam", org.account_id("payments"), session) as root_iam,
         pytest.raises(ReadOnlyViolation, match="DeleteLoginProfile refused"),
     ):
         root_iam.delete_login_profile()
 
-    # Nothing changed in the (moto) organization: the writes never left the process.
-    setup = boto3.client("organizations", region_name=REGION)
-    after = setup.list_organizational_units_for_parent(ParentId=world.root_id)
-    assert after["OrganizationalUnits"] == before["OrganizationalUnits"]
-    targets = setup.list_targets_for_policy(PolicyId=world.policies["RootGuardDenyRoot"])
-    assert [t["TargetId"] for t in targets["Targets"]] == [world.root_id]
-    status = boto3.client("cloudtrail", region_name=REGION).get_trail_status(Name="org-trail")
-    assert status["IsLogging"] is True
+    # Only the read reached the (fake) AWS endpoint: the writes never left the process.
+    assert [c.operation for c in fake.calls] == ["ListOrganizationalUnitsForParent"]
+    assert org.policy(GUARDRAILS_NAME).targets == {org.root_id}
+    assert org.trail.logging

@@ -17,8 +17,7 @@ from rootguard.audit.facts import AccountSummary, Unavailable
 from rootguard.audit.model import Severity, Status
 from rootguard.audit.report import Report, RunInfo, json_report, sarif, table
 from rootguard.audit.settings import AuditSettings
-
-from .factories import NOW, secure_facts, with_management
+from tests.fakes.facts import NOW, secure_facts, with_management
 
 ROOT = Path(__file__).resolve().parents[2]
 FINDING_SCHEMA = json.loads((ROOT / "rootguard" / "audit" / "finding.schema.json").read_text())
@@ -91,6 +90,12 @@ def test_json_report_matches_its_schema(secure: bool) -> None:
             "seedPractice": checks()["ROOT-MFA"].seed_practice,
             "evidence": "GetAccountSummary AccountMFAEnabled=0",
             "remediation": checks()["ROOT-MFA"].remediation,
+            "compliance": {
+                "cis-1.4": ["1.5"],
+                "cis-3.0": ["1.5"],
+                "cis-7.0": ["2.5"],
+                "securityhub": ["IAM.9"],
+            },
         }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from rootguard.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.compliance import parse_compliance
 
 from ..model import Check, Severity
 
@@ -46,6 +47,7 @@ def _alarm_check(definition: AlarmDefinition) -> Check:
         scope="trail",
         cis_control=f"CIS {', '.join(cis)}" if cis else None,
         seed_practice=ALARM_SEED,
+        compliance=definition.compliance,
         remediation=(
             f"On the organization trail's log group create a metric filter with the "
             f"{definition.id} pattern, an alarm on its metric (Sum >= 1 over 300 s) and "
@@ -68,4 +70,5 @@ def _check(check_id: str, entry: Mapping[str, Any]) -> Check:
         cis_control=entry["cis"],
         seed_practice=str(entry["seed"]),
         remediation=" ".join(str(entry["remediation"]).split()),
+        compliance=parse_compliance(f"checks.yaml: {check_id}.compliance", entry["compliance"]),
     )

@@ -13,6 +13,7 @@ from ..facts import (
     Unavailable,
 )
 from ..model import Finding
+from ..policy import root_arn
 from ..settings import AuditSettings
 
 
@@ -27,7 +28,7 @@ def management_findings(facts: AuditFacts, settings: AuditSettings, now: datetim
 def root_user(facts: AuditFacts, settings: AuditSettings, now: datetime) -> list[Finding]:
     management = facts.management
     account = management.account_id
-    root = f"arn:aws:iam::{account}:root"
+    root = root_arn(account, facts.partition)
     mfa, hardware, keys, unused = (
         check(i) for i in ("ROOT-MFA", "ROOT-HW-MFA", "ROOT-NO-KEYS", "ROOT-UNUSED")
     )
@@ -128,7 +129,7 @@ def centralized_root_access(facts: AuditFacts, required: tuple[str, ...]) -> Fin
 def password_policy(facts: AuditFacts, required: PasswordPolicyConfig) -> Finding:
     policy_check = check("PASSWORD-POLICY")
     account = facts.management.account_id
-    resource = f"arn:aws:iam::{account}:account-password-policy"
+    resource = f"arn:{facts.partition}:iam::{account}:account-password-policy"
     policy = facts.management.password_policy
     if isinstance(policy, Unavailable):
         return policy_check.unknown(account, resource, policy.reason)

@@ -8,6 +8,7 @@ from typing import TypeVar
 from ..catalog import check
 from ..facts import AuditFacts, Credential, Maybe, MemberRoot, Skipped, Unavailable
 from ..model import Finding
+from ..policy import root_arn
 
 T = TypeVar("T")
 
@@ -24,7 +25,7 @@ def member_findings(facts: AuditFacts) -> list[Finding]:
     findings: list[Finding] = []
     for account in facts.organization.members:
         member = facts.members.get(account.id)
-        resource = f"arn:aws:iam::{account.id}:root"
+        resource = root_arn(account.id, facts.partition)
         root = member.root if member else Skipped("not collected")
         for check_id, clean in CLEAN.items():
             item = check(check_id)

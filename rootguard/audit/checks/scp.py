@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ..catalog import check
 from ..facts import AuditFacts, Organization, Policy, Unavailable
@@ -31,12 +32,16 @@ class Target:
 def scp_findings(facts: AuditFacts, scope: ScpScope) -> list[Finding]:
     org = facts.organization
     targets = in_scope_targets(org, scope)
+    # Judged for the root users of the caller's partition: in aws-us-gov an SCP that names
+    # arn:aws:iam::*:root protects nobody.
+    where = "" if facts.partition == "aws" else f" (partition {facts.partition})"
     findings: list[Finding] = []
     for check_id, judge, what in (
-        ("SCP-DENY-ROOT", denies_root_actions, "every action by the root user"),
-        ("SCP-DENY-ROOT-KEYS", denies_root_access_keys, "root access-key creation"),
+        ("SCP-DENY-ROOT", denies_root_actions, f"every action by the root user{where}"),
+        ("SCP-DENY-ROOT-KEYS", denies_root_access_keys, f"root access-key creation{where}"),
     ):
-        findings.extend(_judge_targets(check(check_id), org, targets, judge, what))
+        in_partition = partial(judge, partition=facts.partition)
+        findings.extend(_judge_targets(check(check_id), org, targets, in_partition, what))
     return findings
 
 

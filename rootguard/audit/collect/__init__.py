@@ -14,8 +14,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from rootguard.regions import partition_of_arn
+
 from ..aws import Clients
-from ..errors import AuditError
 from ..facts import (
     ROOT_CREDENTIALS_MANAGEMENT,
     Account,
@@ -28,7 +29,7 @@ from ..facts import (
 from .management import collect_management, collect_root_access_features
 from .members import read_contacts, read_member_root
 from .monitoring import collect_monitoring
-from .organization import collect_organization, describe_organization
+from .organization import collect_organization, management_identity
 
 Progress = Callable[[int, int], None]
 
@@ -45,17 +46,11 @@ def collect(
     progress: Progress | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> AuditFacts:
-    identity = clients.management("sts").get_caller_identity()
-    description = describe_organization(clients)
+    identity, description = management_identity(clients, "the audit")
     management_id = description["MasterAccountId"]
-    if identity["Account"] != management_id:
-        raise AuditError(
-            f"not the management account: the credentials are for account "
-            f"{identity['Account']}, but organization {description['Id']} is managed by "
-            f"{management_id}; run the audit with the management account's credentials"
-        )
     features = collect_root_access_features(clients)
     member_root_skip = _member_root_skip(features)
+    partition = partition_of_arn(identity["Arn"])
 
     with ThreadPoolExecutor(max_workers=options.max_workers) as pool:
         management = pool.submit(
@@ -70,7 +65,7 @@ def collect(
         management_contacts = pool.submit(read_contacts, clients, None)
         organization = collect_organization(clients, description, pool)
         members = {
-            pool.submit(_collect_member, clients, account, member_root_skip): account.id
+            pool.submit(_collect_member, clients, account, member_root_skip, partition): account.id
             for account in organization.members
         }
         _wait(members, [management, monitoring, management_contacts], progress)
@@ -98,11 +93,13 @@ def _member_root_skip(features: Maybe[frozenset[str]]) -> Skipped | None:
     return None
 
 
-def _collect_member(clients: Clients, account: Account, root_skip: Skipped | None) -> MemberFacts:
+def _collect_member(
+    clients: Clients, account: Account, root_skip: Skipped | None, partition: str
+) -> MemberFacts:
     if not account.active:
         skipped = Skipped(f"account is {account.state}")
         return MemberFacts(account.id, skipped, skipped)
-    root = root_skip or read_member_root(clients, account.id)
+    root = root_skip or read_member_root(clients, account.id, partition)
     return MemberFacts(account.id, root, read_contacts(clients, account.id))
 
 

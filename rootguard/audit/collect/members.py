@@ -20,19 +20,24 @@ from ..facts import (
     MemberRoot,
     Unavailable,
 )
-from ..readonly import AUDIT_TASK_POLICY_ARN, MAX_ROOT_SESSION_SECONDS
+from ..readonly import MAX_ROOT_SESSION_SECONDS, audit_task_policy_arn
 from ..root_session import TemporaryCredentials
 
 CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
 
 
-def read_member_root(clients: Clients, account_id: str) -> MemberRoot | Unavailable:
-    """Open an AssumeRoot audit session in the member account and list its root credentials."""
+def read_member_root(
+    clients: Clients, account_id: str, partition: str = "aws"
+) -> MemberRoot | Unavailable:
+    """Open an AssumeRoot audit session in the member account and list its root credentials.
+
+    The task policy is the caller's partition's (AWS managed policies exist per partition).
+    """
     sts = clients.management("sts")
     try:
         response = sts.assume_root(
             TargetPrincipal=account_id,
-            TaskPolicyArn={"arn": AUDIT_TASK_POLICY_ARN},
+            TaskPolicyArn={"arn": audit_task_policy_arn(partition)},
             DurationSeconds=MAX_ROOT_SESSION_SECONDS,
         )
     except READ_ERRORS as exc:
