@@ -196,3 +196,8 @@ def enabled_alarms(
         for d in load_catalog()
         if ({d.name, d.id} & set(enabled)) or (d.enabled and not {d.name, d.id} & set(disabled))
     ]
+
+
+def control_ids() -> list[str]:
+    """Every alarm's control id, in catalog order."""
+    return [definition.id for definition in load_catalog()]
