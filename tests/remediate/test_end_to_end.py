@@ -347,7 +347,15 @@ def test_a_stack_resolves_declared_names_and_its_region(
         ],
     }
     (tmp_path / "Pulumi.test.yaml").write_text(
-        json.dumps({"config": {"aws:region": REGION, "rootguard:organization": organization}})
+        json.dumps(
+            {
+                "config": {
+                    "aws:region": REGION,
+                    "rootguard:organization": organization,
+                    "rootguard:alarms": {"email": ["security@example.com"]},
+                }
+            }
+        )
     )
     out = io.StringIO()
     code = main(
