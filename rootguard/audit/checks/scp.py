@@ -14,7 +14,7 @@ from functools import partial
 from ..catalog import check
 from ..facts import AuditFacts, Organization, Policy, Unavailable
 from ..model import Check, Finding
-from ..policy import denies_root_access_keys, denies_root_actions
+from ..policy import blocks_assume_root_sessions, denies_root_access_keys, denies_root_actions
 from ..settings import ScpScope
 
 Judge = Callable[[str, str], bool]  # (document, account id) -> denies?
@@ -42,6 +42,67 @@ def scp_findings(facts: AuditFacts, scope: ScpScope) -> list[Finding]:
     ):
         in_partition = partial(judge, partition=facts.partition)
         findings.extend(_judge_targets(check(check_id), org, targets, in_partition, what))
+    findings.extend(assume_root_findings(facts))
+    return findings
+
+
+def assume_root_findings(facts: AuditFacts) -> list[Finding]:
+    """Each active member: no SCP in effect denies every action to an AssumeRoot session.
+
+    A root deny without an aws:AssumedRoot exception (Control Tower's root control) also
+    stops the sessions centralized root access opens; the account then keeps whatever root
+    credentials it has, and no task (delete credentials, unlock a policy) can run there.
+    """
+    item = check("SCP-ASSUMEROOT-OPEN")
+    org = facts.organization
+    policies = org.policies
+    lineage = org.lineage()
+    findings: list[Finding] = []
+    for account in sorted(org.members, key=lambda a: (a.name, a.id)):
+        label = f"account {account.name} ({account.id})"
+        if not account.active:
+            findings.append(
+                item.not_applicable(account.id, account.id, f"account is {account.state}")
+            )
+            continue
+        if not org.scp_enabled:
+            findings.append(item.passed(account.id, account.id, f"{label}: no SCP applies"))
+            continue
+        if isinstance(policies, Unavailable):
+            findings.append(item.unknown(account.id, account.id, policies.reason))
+            continue
+        chain = lineage.get(account.id, (account.id,))
+        blocking: list[str] = []
+        unreadable: list[str] = []
+        for policy in policies:
+            if isinstance(policy.target_ids, Unavailable):
+                unreadable.append(f"{policy.name}: {policy.target_ids.reason}")
+                continue
+            attached_at = [t for t in chain if t in policy.target_ids]
+            if not attached_at:
+                continue
+            if isinstance(policy.document, Unavailable):
+                unreadable.append(f"{policy.name}: {policy.document.reason}")
+            elif blocks_assume_root_sessions(policy.document, account.id, facts.partition):
+                where = "here" if attached_at[0] == account.id else f"at {attached_at[0]}"
+                blocking.append(f"{policy.name} ({policy.id}, attached {where})")
+        if blocking:
+            findings.append(
+                item.failed(
+                    account.id,
+                    account.id,
+                    f"{label}: {', '.join(blocking)} denies every action by the root user "
+                    "without an aws:AssumedRoot exception, so AssumeRoot sessions fail here",
+                )
+            )
+        elif unreadable:
+            findings.append(
+                item.unknown(account.id, account.id, f"{label}: " + "; ".join(unreadable))
+            )
+        else:
+            findings.append(
+                item.passed(account.id, account.id, f"{label}: no SCP in effect blocks AssumeRoot")
+            )
     return findings
 
 
