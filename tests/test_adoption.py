@@ -166,19 +166,18 @@ def test_nothing_rootguard_does_not_own_is_touched(run_stack: Callable[..., Any]
     assert not [r for r in recording if r.import_id and r.type.endswith("policy:Policy")]
 
 
+def plan_control_tower(stacks_dir: Path) -> int:
+    """`rootguard plan ct` against the modelled Control Tower organization."""
+    organization = CONTROL_TOWER / "organization.yaml"
+    return main(
+        ["plan", "ct", "--stacks-dir", str(stacks_dir), "--organization", str(organization)]
+    )
+
+
 def test_the_control_tower_example_plans_with_its_warning(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(
-        [
-            "plan",
-            "ct",
-            "--stacks-dir",
-            str(CONTROL_TOWER),
-            "--organization",
-            str(CONTROL_TOWER / "organization.yaml"),
-        ]
-    )
+    code = plan_control_tower(CONTROL_TOWER)
     out = capsys.readouterr().out
     assert code == 0
     assert "SCP rootguard-guardrails-1: 7 statements" in out and "attached to Root" in out
@@ -197,16 +196,7 @@ def test_the_control_tower_example_stops_on_a_full_ou(
         "    targets: [Sandbox, Workloads]\n",
     )
     (tmp_path / "Pulumi.ct.yaml").write_text(stack)
-    code = main(
-        [
-            "plan",
-            "ct",
-            "--stacks-dir",
-            str(tmp_path),
-            "--organization",
-            str(CONTROL_TOWER / "organization.yaml"),
-        ]
-    )
+    code = plan_control_tower(tmp_path)
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(

@@ -71,21 +71,12 @@ def assume_root_findings(facts: AuditFacts) -> list[Finding]:
         if isinstance(policies, Unavailable):
             findings.append(item.unknown(account.id, account.id, policies.reason))
             continue
-        chain = lineage.get(account.id, (account.id,))
-        blocking: list[str] = []
-        unreadable: list[str] = []
-        for policy in policies:
-            if isinstance(policy.target_ids, Unavailable):
-                unreadable.append(f"{policy.name}: {policy.target_ids.reason}")
-                continue
-            attached_at = [t for t in chain if t in policy.target_ids]
-            if not attached_at:
-                continue
-            if isinstance(policy.document, Unavailable):
-                unreadable.append(f"{policy.name}: {policy.document.reason}")
-            elif blocks_assume_root_sessions(policy.document, account.id, facts.partition):
-                where = "here" if attached_at[0] == account.id else f"at {attached_at[0]}"
-                blocking.append(f"{policy.name} ({policy.id}, attached {where})")
+        readable, unreadable = _in_effect(policies, lineage.get(account.id, (account.id,)))
+        blocking = [
+            f"{policy.name} ({policy.id}, attached {_where(at, account.id)})"
+            for policy, document, at in readable
+            if blocks_assume_root_sessions(document, account.id, facts.partition)
+        ]
         if blocking:
             findings.append(
                 item.failed(
@@ -196,19 +187,10 @@ def _judge_target(
     what: str,
 ) -> Finding:
     in_effect: list[str] = []
-    unreadable: list[str] = []
-    for policy in policies:
-        if isinstance(policy.target_ids, Unavailable):
-            unreadable.append(f"{policy.name}: {policy.target_ids.reason}")
-            continue
-        attached_at = [t for t in chain if t in policy.target_ids]
-        if not attached_at:
-            continue
-        where = "here" if attached_at[0] == target.id else f"at {attached_at[0]}"
-        if isinstance(policy.document, Unavailable):
-            unreadable.append(f"{policy.name}: {policy.document.reason}")
-            continue
-        if judge(policy.document, target.probe_account):
+    readable, unreadable = _in_effect(policies, chain)
+    for policy, document, at in readable:
+        where = _where(at, target.id)
+        if judge(document, target.probe_account):
             return item.passed(
                 target.account_id,
                 target.id,
@@ -228,3 +210,28 @@ def _judge_target(
         target.id,
         f"{target.label}: no SCP in effect denies {what}; SCPs in effect: {attached}",
     )
+
+
+def _in_effect(
+    policies: tuple[Policy, ...], chain: tuple[str, ...]
+) -> tuple[list[tuple[Policy, str, str]], list[str]]:
+    """The policies attached along `chain` (a target and its ancestors): (policy, document,
+    the nearest target it is attached to) for each readable one, and why others are not."""
+    readable: list[tuple[Policy, str, str]] = []
+    unreadable: list[str] = []
+    for policy in policies:
+        if isinstance(policy.target_ids, Unavailable):
+            unreadable.append(f"{policy.name}: {policy.target_ids.reason}")
+            continue
+        attached_at = [t for t in chain if t in policy.target_ids]
+        if not attached_at:
+            continue
+        if isinstance(policy.document, Unavailable):
+            unreadable.append(f"{policy.name}: {policy.document.reason}")
+            continue
+        readable.append((policy, policy.document, attached_at[0]))
+    return readable, unreadable
+
+
+def _where(attached_at: str, target_id: str) -> str:
+    return "here" if attached_at == target_id else f"at {attached_at}"
