@@ -442,3 +442,21 @@ def test_the_job_summary_lists_the_accounts_that_had_credentials(
     assert {row.split(" | ")[1] for row in rows} == {"payments", "sandbox-1", "audit"}
     assert "| failed | 0 | 0 | AccessDenied on sts:AssumeRoot" in text
     assert "2 account(s) clean (not listed)." in text
+
+
+def test_nothing_runs_without_centralized_root_access_or_from_a_member_account(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org.features = {"RootSessions"}
+    off = remediate(fake, capsys, "--all", "--apply", "--yes")
+    assert off.code == 2
+    assert "centralized root access is not fully on (missing: RootCredentialsManagement)" in (
+        off.err
+    )
+
+    org.features = {"RootCredentialsManagement", "RootSessions"}
+    org.caller_account = org.account_id("payments")
+    member = remediate(fake, capsys, "--all")
+    assert member.code == 2
+    assert "not the management account" in member.err
+    assert fake.count("AssumeRoot") == 0
