@@ -47,8 +47,9 @@ def test_the_summary_comes_first(prod: str) -> None:
 def test_the_summary_says_which_alarms_are_on_and_off(dev: str) -> None:
     (alarms,) = [line for line in dev.splitlines() if line.startswith("   alarms ")]
     on, off = alarms.split(": ", 1)[1].split("; ")
-    assert on.startswith("13 on (4.1, 4.2, 4.3, 4.3-assumeroot, 4.4,")
-    assert off == "3 off (4.10, 4.11, 4.13)"
+    assert on.startswith("19 on (1.2-contacts, 4.1, 4.2, 4.3, 4.3-accesskey, 4.3-assumeroot,")
+    # off: dev's three network alarms and the session-activity record, off by default
+    assert off == "4 off (4.3-session, 4.10, 4.11, 4.13)"
 
 
 def test_ou_parents_are_paths_and_new_ids_say_new(dev: str) -> None:
