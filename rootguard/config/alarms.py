@@ -87,11 +87,12 @@ class SanctionedSession(StrictModel):
     )
 
 
-def _default_sessions() -> list[SanctionedSession]:
+def _default_sessions() -> list[dict[str, Any]]:
     # The shared CI roles: the daily audit reads, the remediation deletes root credentials.
+    # Plain data (validated as the field's default), so the schema can show it.
     return [
-        SanctionedSession(role="rootguard-ci-read", tasks=["IAMAuditRootUserCredentials"]),
-        SanctionedSession(role="rootguard-ci-remediate", tasks=["IAMDeleteRootUserCredentials"]),
+        {"role": "rootguard-ci-read", "tasks": ["IAMAuditRootUserCredentials"]},
+        {"role": "rootguard-ci-remediate", "tasks": ["IAMDeleteRootUserCredentials"]},
     ]
 
 
@@ -155,6 +156,7 @@ class AlarmsConfig(StrictModel):
 
     sanctioned_sessions: list[SanctionedSession] = Field(
         default_factory=_default_sessions,
+        validate_default=True,
         description="AssumeRoot sessions that do not raise the 4.3-assumeroot alarm: a role in "
         "the management account and its task policies.",
     )
