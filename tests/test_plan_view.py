@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rootguard.alarm_catalog import load_catalog
 from rootguard.cli import main
 from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, fake_account_id
 from rootguard.offline.plan import plan_stack, render_tree
@@ -88,9 +89,10 @@ def test_imported_ids_are_real_and_labelled(prod: str) -> None:
 
 
 def test_alarms_are_in_natural_order(prod: str) -> None:
-    alarms = re.findall(r"MetricAlarm rootguard-alarms-(4-[\w-]+?)-alarm ", prod)
-    assert len(alarms) == 16
-    assert alarms == sorted(alarms, key=natural_key)
+    alarms = re.findall(r"MetricAlarm rootguard-alarms-(\d-[\w-]+?)-alarm ", prod)
+    assert len(alarms) == len([d for d in load_catalog() if d.enabled])
+    # the tree orders resources by their names' natural order
+    assert alarms == sorted(alarms, key=lambda slug: natural_key(f"{slug}-alarm"))
     assert alarms.index("4-2") < alarms.index("4-10")
     outputs = prod.split("\nOutputs:\n", 1)[1]
     ids = re.findall(r'^\s+"(4\.[\w-]+)": "', outputs, re.MULTILINE)
