@@ -11,6 +11,7 @@ config, under a namespace the Pulumi program ignores:
         deployOrder: 10        # deploys run one stack at a time, lowest first
         readRoleArn: arn:aws:iam::111111111111:role/rootguard-ci-read
         deployRoleArn: arn:aws:iam::111111111111:role/rootguard-ci-deploy
+        remediateRoleArn: arn:aws:iam::111111111111:role/rootguard-ci-remediate  # optional
 
 A stack is its own AWS Organization, so its roles live in its own management account; a
 repository or environment variable could not say which role belongs to which stack without
@@ -68,6 +69,11 @@ class PipelineSettings(StrictModel):
     deploy_role_arn: RoleArn = Field(
         description="Role for `pulumi up`, trusted only by the stack's environment."
     )
+    remediate_role_arn: RoleArn | None = Field(
+        default=None,
+        description="Role for `rootguard remediate --apply` (remediate.yml), trusted only by "
+        "the stack's environment; without it the workflow's apply job refuses to run.",
+    )
 
     @model_validator(mode="after")
     def _check_roles(self) -> PipelineSettings:
@@ -80,6 +86,19 @@ class PipelineSettings(StrictModel):
                 "deployRoleArn",
                 "must be in the same account as readRoleArn (the stack's management account)",
             )
+        remediate = self.remediate_role_arn
+        if remediate is not None:
+            if remediate in (self.read_role_arn, self.deploy_role_arn):
+                raise InvalidKey(
+                    "remediateRoleArn",
+                    "must be its own role, not readRoleArn or deployRoleArn: only it may "
+                    "delete root credentials, and it may do nothing else",
+                )
+            if _account(remediate) != _account(self.read_role_arn):
+                raise InvalidKey(
+                    "remediateRoleArn",
+                    "must be in the same account as readRoleArn (the stack's management account)",
+                )
         return self
 
 
@@ -111,7 +130,11 @@ def pipeline_settings(stack: str, stacks_dir: Path = STACKS_DIR) -> dict[str, An
         if config.get(REGION_KEY) is None:
             problem = "is required: the region CI signs in to AWS with"
         raise ConfigError(f"{where}{REGION_KEY}: {problem}") from None
-    return {"stack": stack, "region": region, **settings.model_dump(by_alias=True)}
+    return {
+        "stack": stack,
+        "region": region,
+        **settings.model_dump(by_alias=True, exclude_none=True),
+    }
 
 
 class _RegionOnly(StrictModel):
@@ -177,13 +200,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Print the GitHub Actions matrix of every stack in stacks/, in deploy order.",
     )
     parser.add_argument("--stacks-dir", type=Path, default=STACKS_DIR)
+    parser.add_argument(
+        "--stack", metavar="NAME", help="print only this stack's entry (remediate.yml)"
+    )
     args = parser.parse_args(argv)
     try:
-        matrix = stack_matrix(args.stacks_dir)
+        if args.stack is not None:
+            document: dict[str, Any] = pipeline_settings(args.stack, args.stacks_dir)
+        else:
+            document = stack_matrix(args.stacks_dir)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(matrix, separators=(",", ":")))
+    print(json.dumps(document, separators=(",", ":")))
     return 0
 
 

@@ -2,6 +2,7 @@
 
     rootguard plan STACK [--json FILE]     the offline plan (no credentials)
     rootguard audit [--stack NAME] ...     read-only posture audit and drift
+    rootguard remediate --account ID ...   delete member root credentials (dry run unless --apply)
 
 Usage mistakes are one line on stderr and exit 2.
 """
@@ -25,6 +26,7 @@ EXIT_USAGE = 2
 def parser() -> Parser:
     from .audit import cli as audit_cli
     from .offline import plan
+    from .remediate import cli as remediate_cli
 
     root = Parser(
         prog="rootguard",
@@ -44,6 +46,13 @@ def parser() -> Parser:
             description=audit_cli.DESCRIPTION,
         )
     )
+    remediate_cli.add_arguments(
+        commands.add_parser(
+            "remediate",
+            help="delete member accounts' root credentials (dry run unless --apply)",
+            description=remediate_cli.DESCRIPTION,
+        )
+    )
     return root
 
 
@@ -60,6 +69,7 @@ def main(
     argv: Sequence[str] | None = None,
     *,
     stdout: TextIO | None = None,
+    stdin: TextIO | None = None,
     on_new_client: ClientHook | None = None,
 ) -> int:
     """Run the command; `on_new_client` sees every boto3 client made (tests attach stubs)."""
@@ -69,16 +79,28 @@ def main(
         print(one_line(str(error)), file=sys.stderr)
         return EXIT_USAGE
     if args.command is None:
-        print("rootguard: choose a command: plan, audit (see rootguard --help)", file=sys.stderr)
+        print(
+            "rootguard: choose a command: plan, audit, remediate (see rootguard --help)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
-    return _run(args, stdout, on_new_client)
+    return _run(args, stdout, stdin, on_new_client)
 
 
-def _run(args: argparse.Namespace, stdout: TextIO | None, on_new_client: ClientHook | None) -> int:
+def _run(
+    args: argparse.Namespace,
+    stdout: TextIO | None,
+    stdin: TextIO | None,
+    on_new_client: ClientHook | None,
+) -> int:
     if args.command == "plan":
         from .offline import plan
 
         return plan.run(args, stdout=stdout)
+    if args.command == "remediate":
+        from .remediate import cli as remediate_cli
+
+        return remediate_cli.run(args, stdout=stdout, stdin=stdin, on_new_client=on_new_client)
     from .audit import cli as audit_cli
 
     return audit_cli.run(args, stdout=stdout, on_new_client=on_new_client)

@@ -57,7 +57,7 @@ def deploy_policy() -> dict[str, Any]:
 
 def test_every_json_block_is_a_policy() -> None:
     blocks = json_blocks()
-    assert len(blocks) == 5  # two trust policies, two permission policies, a bucket policy
+    assert len(blocks) == 7  # three trust policies, three permission policies, a bucket policy
     for document in blocks:
         assert document["Version"] == "2012-10-17"
         assert all(s["Effect"] in ("Allow", "Deny") for s in statements(document))
@@ -65,7 +65,7 @@ def test_every_json_block_is_a_policy() -> None:
 
 def test_trust_policies_pin_audience_and_repository_subjects() -> None:
     policies = trust_policies()
-    assert len(policies) == 2
+    assert len(policies) == 3
     for policy in policies:
         for statement in statements(policy):
             assert statement["Principal"]["Federated"].endswith(f":oidc-provider/{OIDC}")
@@ -86,9 +86,10 @@ def subjects_of(policy: dict[str, Any]) -> set[str]:
 
 
 def test_the_read_role_trusts_pull_requests_and_main_and_the_deploy_role_one_environment() -> None:
-    read, deploy = trust_policies()
+    read, deploy, remediate = trust_policies()
     assert subjects_of(read) == {"pull_request", "ref:refs/heads/main"}
     assert subjects_of(deploy) == {"environment:prod"}
+    assert subjects_of(remediate) == {"environment:prod"}
 
 
 def findings(policy: dict[str, Any]) -> list[tuple[str, str]]:

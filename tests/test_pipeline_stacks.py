@@ -39,7 +39,14 @@ def test_every_stack_file_in_the_repository_has_valid_ci_settings() -> None:
     matrix = stack_matrix()["include"]
     assert [entry["stack"] for entry in matrix] == ["dev", "staging", "prod"]
     for entry in matrix:
-        assert set(entry) == {"stack", "region", "deployOrder", "readRoleArn", "deployRoleArn"}
+        assert set(entry) == {
+            "stack",
+            "region",
+            "deployOrder",
+            "readRoleArn",
+            "deployRoleArn",
+            "remediateRoleArn",
+        }
 
 
 def test_a_matrix_entry_carries_region_order_and_roles(tmp_path: Path) -> None:
@@ -89,6 +96,14 @@ def test_order_is_deploy_order_then_name(tmp_path: Path) -> None:
         (
             pipeline(deployRoleArn=READ),
             "Pulumi.dev.yaml: ci:pipeline.deployRoleArn: must differ from readRoleArn",
+        ),
+        (
+            pipeline(remediateRoleArn=DEPLOY),
+            "Pulumi.dev.yaml: ci:pipeline.remediateRoleArn: must be its own role",
+        ),
+        (
+            pipeline(remediateRoleArn="arn:aws:iam::999999999999:role/rootguard-ci-remediate"),
+            "Pulumi.dev.yaml: ci:pipeline.remediateRoleArn: must be in the same account as",
         ),
         (
             pipeline(deployRoleArn="arn:aws:iam::999999999999:role/rootguard-ci-deploy"),
@@ -163,3 +178,14 @@ def test_cli_reports_a_broken_stack_file_in_one_line(
         "error: Pulumi.staging.yaml: ci:pipeline.readRole: unknown key; did you mean 'readRoleArn'?"
     )
     assert captured.err.count("\n") == 1
+
+
+def test_one_stack_s_entry_for_the_remediation_workflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remediate = "arn:aws:iam::111111111111:role/rootguard-ci-remediate"
+    write_stack(tmp_path, "dev", pipeline(remediateRoleArn=remediate))
+    assert main(["--stacks-dir", str(tmp_path), "--stack", "dev"]) == 0
+    assert json.loads(capsys.readouterr().out)["remediateRoleArn"] == remediate
+    assert main(["--stacks-dir", str(tmp_path), "--stack", "no;such"]) == 2
+    assert "stack name 'no;such' must be" in capsys.readouterr().err

@@ -91,6 +91,7 @@ def test_the_runbooks_exist_and_have_commands() -> None:
         "break-glass.md",
         "account-recovery.md",
         "root-only-tasks.md",
+        "remove-member-root-credentials.md",
     }
     assert len(ALL_COMMANDS) > 30
 

@@ -279,6 +279,8 @@ def test_write_scopes_are_exactly_where_they_are_needed() -> None:
         ("scheduled-checks.yml", "drift"): ["id-token"],
         ("scheduled-checks.yml", "audit"): ["id-token", "security-events"],
         ("scheduled-checks.yml", "report"): ["issues"],
+        ("remediate.yml", "dry-run"): ["id-token"],
+        ("remediate.yml", "apply"): ["id-token"],
     }
 
 
@@ -296,6 +298,12 @@ def test_only_the_deploy_job_uses_a_deploy_role_and_only_in_its_environment() ->
             if (workflow, name) == ("deploy.yml", "up"):
                 assert role == "${{ matrix.deployRoleArn }}"
                 assert job["environment"] == "${{ matrix.stack }}"
+            elif (workflow, name) == ("remediate.yml", "apply"):
+                assert role == "${{ needs.stack.outputs.remediateRoleArn }}"
+                assert job["environment"] == "${{ inputs.stack }}"
+            elif (workflow, name) == ("remediate.yml", "dry-run"):
+                assert role == "${{ needs.stack.outputs.readRoleArn }}"
+                assert "environment" not in job
             else:
                 assert role == "${{ matrix.readRoleArn }}", f"{workflow}:{name}"
                 assert "environment" not in job, f"{workflow}:{name}"
@@ -490,3 +498,34 @@ def test_ci_docs_mention_every_variable_and_secret_the_workflows_read() -> None:
     assert used >= {"PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL"}
     for name in sorted(used):
         assert f"`{name}`" in doc, f"docs/ci.md does not explain {name}"
+
+
+def test_remediation_reads_first_and_deletes_only_after_approval() -> None:
+    workflow = load(GITHUB_DIR / "workflows" / "remediate.yml")
+    assert set(workflow["on"]) == {"workflow_dispatch"}  # never on a push or a schedule
+    dry_run = run_scripts("remediate.yml", "dry-run")
+    assert "rootguard remediate --stack" in dry_run and "--apply" not in dry_run
+    apply = run_scripts("remediate.yml", "apply")
+    assert "--apply --yes" in apply and "--output evidence/apply.json" in apply
+    job = workflow["jobs"]["apply"]
+    assert set(job["needs"]) == {"stack", "dry-run"}
+    assert "needs.dry-run.outputs.pending == 'true'" in job["if"]
+    for name in ("dry-run", "apply"):
+        assert "github.ref == 'refs/heads/main'" in workflow["jobs"][name]["if"]
+        uploads = uses_of("actions/upload-artifact", workflow["jobs"][name])
+        assert uploads and uploads[0]["with"]["path"] == "evidence/"
+
+
+def test_the_selection_script_never_evaluates_its_inputs(tmp_path: Path) -> None:
+    marker = tmp_path / "evaluated"
+    completed = subprocess.run(
+        ["bash", str(GITHUB_DIR / "scripts" / "remediate-selection.sh")],
+        env={**os.environ, "ALL": "false", "ACCOUNTS": f"payments $(touch {marker})",
+             "OUS": "Workloads/Prod"},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert completed.stdout.splitlines() == [
+        "--account", "payments", "--account", "$(touch", "--account", f"{marker})",
+        "--ou", "Workloads/Prod",
+    ]  # fmt: skip
+    assert not marker.exists()

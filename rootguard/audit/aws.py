@@ -60,6 +60,10 @@ class ClientScope:
 ClientHook = Callable[[Any, ClientScope], None]
 
 
+def _read_only(client: Any, _: ClientScope) -> None:
+    readonly.install(client)
+
+
 class Clients:
     def __init__(
         self,
@@ -70,6 +74,8 @@ class Clients:
         endpoint_url: str | None = None,
         max_attempts: int = 8,
         on_new_client: ClientHook | None = None,
+        guard: ClientHook | None = None,
+        user_agent: str = "rootguard-audit",
         rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.region = region
@@ -82,6 +88,9 @@ class Clients:
         self._session = boto3.Session(botocore_session=self._botocore, region_name=region)
         self._endpoint_url = endpoint_url
         self._on_new_client = on_new_client
+        # What every client may call: the audit's read-only guard unless told otherwise
+        # (`rootguard remediate` passes its own allow-list, rootguard/remediate/guard.py).
+        self._guard = guard or _read_only
         self._lock = threading.Lock()
         self._shared: dict[tuple[str, str], Any] = {}
         self._local = threading.local()
@@ -92,7 +101,7 @@ class Clients:
             max_pool_connections=max_workers + 4,
             connect_timeout=10,
             read_timeout=30,
-            user_agent_extra="rootguard-audit",
+            user_agent_extra=user_agent,
         )
 
     def management(self, service: str, region: str | None = None) -> Any:
@@ -145,7 +154,7 @@ class Clients:
         return clients[service]
 
     def _prepare(self, client: Any, scope: ClientScope) -> None:
-        readonly.install(client)
+        self._guard(client, scope)
         events = client.meta.events
         member = scope.current_account if scope.root_session else _nobody
         events.register_first("before-send", traffic.pace(self.rate_limiter, scope.service, member))

@@ -7,39 +7,41 @@ credential problem (one line on stderr, never a traceback unless --debug).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ProfileNotFound,
+from botocore.exceptions import NoRegionError
+
+from rootguard.cli_args import (
+    add_aws_arguments,
+    add_run_flags,
+    add_stack_arguments,
+    positive,
+    run_reporting_errors,
+    stack_and_region,
+    write_atomically,
 )
-from botocore.parsers import ResponseParserError
 
-from rootguard.cli_args import add_aws_arguments, one_line, positive
-from rootguard.config import ConfigError, RootGuardConfig
-from rootguard.config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
-
-from .aws import ClientHook, Clients, describe_error
+from . import securityhub
+from .aws import ClientHook, Clients
 from .collect import CollectOptions
 from .errors import AuditError
 from .model import Severity
 from .readonly import ReadOnlyViolation
-from .report import Report, RunInfo, json_report, sarif, table
+from .report import Report, RunInfo, asff, json_report, sarif, table
 from .report.progress import ProgressBar
 from .runner import AuditRun, run_audit
 from .settings import AuditSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-RENDERERS = {"table": table.render, "json": json_report.render, "sarif": sarif.render}
+RENDERERS = {
+    "table": table.render,
+    "json": json_report.render,
+    "sarif": sarif.render,
+    "asff": asff.render,
+}
 
 
 DESCRIPTION = (
@@ -51,14 +53,7 @@ DESCRIPTION = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The audit's options, on the `rootguard audit` subcommand's parser."""
     add_aws_arguments(p)
-    p.add_argument("--stack", metavar="NAME", help="compare with stacks/Pulumi.NAME.yaml (drift)")
-    p.add_argument(
-        "--stacks-dir",
-        type=Path,
-        default=STACKS_DIR,
-        metavar="DIR",
-        help="where the stack files are (default: ./stacks)",
-    )
+    add_stack_arguments(p, "compare with stacks/Pulumi.NAME.yaml (drift)")
     p.add_argument("--format", choices=sorted(RENDERERS), default="table")
     p.add_argument("--output", metavar="FILE", type=Path, help="write the report here, not stdout")
     p.add_argument(
@@ -90,8 +85,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=60,
         help="seconds to wait for the IAM credential report (default: 60)",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    p.add_argument(
+        "--to-security-hub",
+        action="store_true",
+        help="also import the findings (ASFF) into the management account's Security Hub "
+        "in --region: the audit's only write (securityhub:BatchImportFindings)",
+    )
+    add_run_flags(p)
 
 
 def run(
@@ -103,47 +103,20 @@ def run(
     """Run the audit with parsed args; `on_new_client` sees every boto3 client made (tests
     attach stubs there)."""
     out = stdout or sys.stdout
-    try:
-        return _run(args, out, on_new_client)
-    except (AuditError, ConfigError) as exc:
-        return _usage_error(str(exc), args.debug)
-    except ProfileNotFound as exc:
-        return _usage_error(f"{exc}; check --profile and AWS_CONFIG_FILE", args.debug)
-    except (NoCredentialsError, PartialCredentialsError) as exc:
-        return _usage_error(
-            f"no usable AWS credentials ({exc}); pass --profile or set the standard AWS "
-            "environment variables for the management account",
-            args.debug,
-        )
-    except ClientError as exc:
-        # Raised only by the first calls (who am I, which organization): bad or expired
-        # credentials, or no permission to describe the organization.
-        return _usage_error(
-            f"cannot start the audit: {describe_error(exc, exc.operation_name)}", args.debug
-        )
-    except ReadOnlyViolation as exc:
-        return _usage_error(f"internal error, nothing was written: {exc}", args.debug)
-    except NoRegionError:
-        return _usage_error(
-            "no region: pass --region, set AWS_REGION, or give the stack an aws:region",
-            args.debug,
-        )
-    except (BotoCoreError, ResponseParserError) as exc:
-        return _usage_error(f"cannot reach AWS: {str(exc).splitlines()[0]}", args.debug)
-    except OSError as exc:
-        return _usage_error(f"cannot write the report: {exc}", args.debug)
-    except KeyboardInterrupt:
-        return _usage_error("interrupted", args.debug)
+    return run_reporting_errors(
+        "rootguard audit",
+        lambda: _run(args, out, on_new_client),
+        debug=args.debug,
+        what="the audit",
+        usage=(AuditError,),
+        internal=(ReadOnlyViolation,),
+        internal_note="nothing was written",
+    )
 
 
 def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None) -> int:
-    config: RootGuardConfig | None = None
-    region = args.region
-    if args.stack:
-        raw = read_stack_config(args.stack, args.stacks_dir)
-        config = validate_stack_config(raw)
-        region = region or raw.get("aws:region")
-    clients = _clients(args, region, on_new_client)
+    config, region = stack_and_region(args)
+    clients = clients_for(args, region, on_new_client)
     progress = ProgressBar(sys.stderr, enabled=not args.no_progress and sys.stderr.isatty())
     started = datetime.now(UTC)
     try:
@@ -174,15 +147,41 @@ def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None
     )
     text = RENDERERS[args.format](report)
     if args.output:
-        _write(args.output, text)
+        write_atomically(args.output, text)
     else:
         out.write(text)
+    if args.to_security_hub:
+        _import_to_security_hub(args, report, clients.region, on_new_client)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 
-def _clients(
-    args: argparse.Namespace, region: str | None, on_new_client: ClientHook | None
+def _import_to_security_hub(
+    args: argparse.Namespace, report: Report, region: str, on_new_client: ClientHook | None
+) -> None:
+    client = securityhub.importer(
+        args.profile, region, endpoint_url=args.endpoint_url, on_new_client=on_new_client
+    )
+    result = securityhub.send(client, asff.asff_findings(report))
+    if not result.ok:
+        raise AuditError(
+            f"Security Hub imported {result.imported} of {result.sent} findings "
+            f"({len(result.failures)} failures; first: {result.failures[0]}); the report "
+            "itself was written"
+        )
+    print(
+        f"rootguard audit: imported {result.imported} findings into Security Hub "
+        f"({result.batches} BatchImportFindings calls)",
+        file=sys.stderr,
+    )
+
+
+def clients_for(
+    args: argparse.Namespace,
+    region: str | None,
+    on_new_client: ClientHook | None,
+    **options: Any,
 ) -> Clients:
+    """The clients of a run, in `--region`, the stack's region, or the profile's."""
     import boto3
 
     resolved = region or boto3.Session(profile_name=args.profile).region_name
@@ -194,24 +193,5 @@ def _clients(
         max_workers=args.max_workers,
         endpoint_url=args.endpoint_url,
         on_new_client=on_new_client,
+        **options,
     )
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically, so a reader (or an upload step) never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _usage_error(message: str, debug: bool) -> int:
-    if debug:
-        raise
-    print(f"rootguard audit: {one_line(message)}", file=sys.stderr)
-    return EXIT_USAGE

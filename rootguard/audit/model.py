@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from rootguard.compliance import NO_COMPLIANCE, Compliance
 
 
 class Severity(StrEnum):
@@ -44,6 +46,13 @@ class Check:
     cis_control: str | None
     seed_practice: str
     remediation: str
+    # CIS v1.4/v3.0/v7.0 and Security Hub control ids (rootguard/compliance.py).
+    compliance: Compliance = field(default_factory=lambda: NO_COMPLIANCE, compare=False)
+
+    def remediation_for(self, account_id: str) -> str:
+        """`{account}` in a remediation is the finding's account, so the text can name the
+        exact command to run (MEMBER-ROOT-*: `rootguard remediate --account ...`)."""
+        return self.remediation.replace("{account}", account_id)
 
     def finding(self, status: Status, account_id: str, resource: str, evidence: str) -> Finding:
         return Finding(
@@ -56,7 +65,8 @@ class Check:
             cis_control=self.cis_control,
             seed_practice=self.seed_practice,
             evidence=evidence,
-            remediation=self.remediation,
+            remediation=self.remediation_for(account_id),
+            compliance=self.compliance,
         )
 
     def passed(self, account_id: str, resource: str, evidence: str) -> Finding:
@@ -89,6 +99,7 @@ class Finding:
     seed_practice: str
     evidence: str
     remediation: str
+    compliance: Compliance = field(default_factory=lambda: NO_COMPLIANCE, compare=False)
 
     def blocks(self, threshold: Severity, *, allow_unknown: bool) -> bool:
         """Whether this finding makes the run exit 1 at `--fail-on threshold`.

@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 CATALOG_PATH = Path(__file__).resolve().parents[1] / "catalog" / "api_quotas.yaml"
+# The caps rootguard keeps to for STS and IAM, whose quotas AWS does not publish.
+SERVICE_CAPS_PATH = CATALOG_PATH.parent / "request_rates.yaml"
 # Send at 95% of a quota: the limiter's spacing plus jitter stays inside AWS's bucket.
 HEADROOM = 0.95
 
@@ -47,14 +49,21 @@ class Quota:
 def quotas() -> Mapping[str, Quota]:
     """Every API the audit calls, with its quota (the undocumented cap where AWS is silent)."""
     raw: dict[str, Any] = yaml.safe_load(CATALOG_PATH.read_text())
-    cap = raw["undocumented"]
+    service_caps: dict[str, Any] = yaml.safe_load(SERVICE_CAPS_PATH.read_text())
+    default = (raw["undocumented"]["rate"], raw["undocumented"]["burst"])
+    caps = {name: (cap["perSecond"], cap["burst"]) for name, cap in service_caps.items()}
     table = {}
     for api, entry in raw["apis"].items():
         documented = bool(entry.get("documented", False))
+        rate, burst = (
+            (entry["rate"], entry["burst"])
+            if documented
+            else caps.get(api.split(":", 1)[0], default)
+        )
         table[api] = Quota(
             api=api,
-            rate=float(entry["rate"] if documented else cap["rate"]),
-            burst=float(entry["burst"] if documented else cap["burst"]),
+            rate=float(rate),
+            burst=float(burst),
             per_member=entry.get("scope") == "member",
             documented=documented,
             source=str(entry.get("source", "undocumented")),

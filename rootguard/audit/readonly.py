@@ -72,6 +72,26 @@ def refuse_writes(params: dict[str, Any], model: Any, **_: Any) -> None:
     check_operation(model.name, params)
 
 
+# `--to-security-hub` is the audit's one write: findings into the caller's own Security Hub.
+# It goes through a separate client that can do exactly this and nothing else; every other
+# client stays read-only and refuses it like any other write.
+IMPORT_FINDINGS = "BatchImportFindings"
+
+
+def refuse_all_but_import(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore `before-parameter-build` handler for the Security Hub import client."""
+    if model.name != IMPORT_FINDINGS:
+        raise ReadOnlyViolation(
+            f"{model.name} refused: the Security Hub client may only {IMPORT_FINDINGS}"
+        )
+
+
+def install_import_only(client: Any) -> None:
+    client.meta.events.register_first(
+        "before-parameter-build.*.*", refuse_all_but_import, unique_id="rootguard-audit-import"
+    )
+
+
 def install(client: Any) -> None:
     """Register the guard on a client, ahead of every other handler."""
     client.meta.events.register_first(

@@ -90,6 +90,12 @@ def test_json_report_matches_its_schema(secure: bool) -> None:
             "seedPractice": checks()["ROOT-MFA"].seed_practice,
             "evidence": "GetAccountSummary AccountMFAEnabled=0",
             "remediation": checks()["ROOT-MFA"].remediation,
+            "compliance": {
+                "cis-1.4": ["1.5"],
+                "cis-3.0": ["1.5"],
+                "cis-7.0": ["2.5"],
+                "securityhub": ["IAM.9"],
+            },
         }
 
 

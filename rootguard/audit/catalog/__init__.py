@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from rootguard.alarm_catalog import load_catalog
+from rootguard.compliance import NO_COMPLIANCE, Compliance, parse_compliance
+
 from ..model import Check, Severity
 
 HERE = Path(__file__).resolve().parent
@@ -60,6 +63,7 @@ def _alarm_check(control: AlarmControl) -> Check:
         scope="trail",
         cis_control=control.cis_control,
         seed_practice=ALARM_SEED,
+        compliance=_alarm_compliance(control.control),
         remediation=(
             f"On the organization trail's log group create a metric filter with the "
             f"{control.control} pattern, an alarm on its metric (Sum >= 1 over 300 s) and "
@@ -67,6 +71,15 @@ def _alarm_check(control: AlarmControl) -> Check:
             "this); confirm pending subscriptions from the recipient's mailbox."
         ),
     )
+
+
+def _alarm_compliance(control_id: str) -> Compliance:
+    """The alarm catalog's `compliance:` for a control (empty while an entry has none)."""
+    for definition in load_catalog():
+        if definition.id == control_id:
+            found = getattr(definition, "compliance", None)
+            return found if isinstance(found, Mapping) else NO_COMPLIANCE
+    return NO_COMPLIANCE
 
 
 def check(check_id: str) -> Check:
@@ -110,4 +123,5 @@ def _check(check_id: str, entry: Mapping[str, Any]) -> Check:
         cis_control=entry["cis"],
         seed_practice=str(entry["seed"]),
         remediation=" ".join(str(entry["remediation"]).split()),
+        compliance=parse_compliance(f"checks.yaml: {check_id}.compliance", entry["compliance"]),
     )

@@ -17,7 +17,6 @@ from typing import Any
 from rootguard.regions import partition_of_arn
 
 from ..aws import Clients
-from ..errors import AuditError
 from ..facts import (
     ROOT_CREDENTIALS_MANAGEMENT,
     Account,
@@ -30,7 +29,7 @@ from ..facts import (
 from .management import collect_management, collect_root_access_features
 from .members import read_contacts, read_member_root
 from .monitoring import collect_monitoring
-from .organization import collect_organization, describe_organization
+from .organization import collect_organization, management_identity
 
 Progress = Callable[[int, int], None]
 
@@ -47,15 +46,8 @@ def collect(
     progress: Progress | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> AuditFacts:
-    identity = clients.management("sts").get_caller_identity()
-    description = describe_organization(clients)
+    identity, description = management_identity(clients, "the audit")
     management_id = description["MasterAccountId"]
-    if identity["Account"] != management_id:
-        raise AuditError(
-            f"not the management account: the credentials are for account "
-            f"{identity['Account']}, but organization {description['Id']} is managed by "
-            f"{management_id}; run the audit with the management account's credentials"
-        )
     features = collect_root_access_features(clients)
     member_root_skip = _member_root_skip(features)
     partition = partition_of_arn(identity["Arn"])

@@ -31,20 +31,26 @@ def describe_organization(clients: Clients) -> dict[str, Any]:
     return organization
 
 
+def management_identity(clients: Clients, command: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(GetCallerIdentity, DescribeOrganization), or an AuditError unless the credentials are
+    the management account's: the audit and `rootguard remediate` run only from there."""
+    identity: dict[str, Any] = clients.management("sts").get_caller_identity()
+    description = describe_organization(clients)
+    management_id = description["MasterAccountId"]
+    if identity["Account"] != management_id:
+        raise AuditError(
+            f"not the management account: the credentials are for account "
+            f"{identity['Account']}, but organization {description['Id']} is managed by "
+            f"{management_id}; run {command} with the management account's credentials"
+        )
+    return identity, description
+
+
 def collect_organization(
     clients: Clients, description: dict[str, Any], pool: Executor
 ) -> Organization:
     client = clients.management("organizations")
-    try:
-        roots = paginate(client, "list_roots", "Roots")
-        root = roots[0]
-        ous, accounts = _walk_tree(client, root["Id"], pool)
-    except READ_ERRORS as exc:
-        # Without the tree nothing else can be judged: a permission problem, so stop.
-        what = "organizations (ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent)"
-        raise AuditError(
-            f"cannot read the organization tree: {describe_error(exc, what)}"
-        ) from None
+    root, ous, accounts = read_tree(clients, pool)
     return Organization(
         id=description["Id"],
         management_account_id=description["MasterAccountId"],
@@ -60,7 +66,25 @@ def collect_organization(
     )
 
 
-def _walk_tree(
+def read_tree(
+    clients: Clients, pool: Executor
+) -> tuple[dict[str, Any], tuple[OrganizationalUnit, ...], tuple[Account, ...]]:
+    """The organization's root, every OU (with its path) and every account (the audit's and
+    `rootguard remediate`'s view of the tree); an AuditError if it cannot be read."""
+    client = clients.management("organizations")
+    try:
+        root = paginate(client, "list_roots", "Roots")[0]
+        ous, accounts = walk_tree(client, root["Id"], pool)
+    except READ_ERRORS as exc:
+        # Without the tree nothing else can be judged: a permission problem, so stop.
+        what = "organizations (ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent)"
+        raise AuditError(
+            f"cannot read the organization tree: {describe_error(exc, what)}"
+        ) from None
+    return root, ous, accounts
+
+
+def walk_tree(
     client: Any, root_id: str, pool: Executor
 ) -> tuple[tuple[OrganizationalUnit, ...], tuple[Account, ...]]:
     ous: list[OrganizationalUnit] = []

@@ -1,4 +1,4 @@
-"""Reporters: the same findings as a table, JSON (documented schema) or SARIF 2.1.0."""
+"""Reporters: the same findings as a table, JSON (documented schema), SARIF 2.1.0, ASFF or OCSF."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ... import __version__
+from ...regions import partition_of_arn
 from ..model import Finding, Severity, Status
 
 TOOL_NAME = "rootguard-audit"
@@ -29,6 +30,11 @@ class RunInfo:
     stack: str | None
     fail_on: Severity
     allow_unknown: bool
+
+    @property
+    def partition(self) -> str:
+        """The partition the audit ran in (from the caller's ARN)."""
+        return partition_of_arn(self.caller_arn)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rootguard.compliance import as_lists
+
 from ..model import Finding
 from . import TOOL_NAME, TOOL_VERSION, Report
 
@@ -27,6 +29,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "seedPractice": finding.seed_practice,
         "evidence": finding.evidence,
         "remediation": finding.remediation,
+        "compliance": as_lists(finding.compliance),
     }
 
 

@@ -16,6 +16,7 @@ class ProgressBar:
         delay: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         width: int = 30,
+        label: str = "auditing",
     ) -> None:
         self._stream = stream
         self._enabled = enabled
@@ -24,6 +25,7 @@ class ProgressBar:
         self._delay = delay
         self._width = width
         self._shown = False
+        self._label = label
 
     def __call__(self, done: int, total: int) -> None:
         if not self._enabled or total <= 0:
@@ -33,7 +35,7 @@ class ProgressBar:
             return
         filled = self._width * done // total
         bar = "#" * filled + "-" * (self._width - filled)
-        self._stream.write(f"\rauditing [{bar}] {done}/{total}")
+        self._stream.write(f"\r{self._label} [{bar}] {done}/{total}")
         self._stream.flush()
         self._shown = True
 

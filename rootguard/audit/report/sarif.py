@@ -14,6 +14,8 @@ import hashlib
 import json
 from typing import Any
 
+from rootguard.compliance import as_lists
+
 from ..catalog import checks
 from ..model import Check, Finding, Severity, Status
 from . import TOOL_NAME, TOOL_VERSION, Report
@@ -46,12 +48,13 @@ def _rule(item: Check) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in item.id.replace(".", "-").split("-")),
         "shortDescription": {"text": item.title},
         "fullDescription": {"text": f"{item.title}. Practice: {item.seed_practice}."},
-        "help": {"text": item.remediation},
+        "help": {"text": item.remediation_for("ACCOUNT_ID")},
         "defaultConfiguration": {"level": LEVEL[item.severity]},
         "properties": {
             "security-severity": SECURITY_SEVERITY[item.severity],
             "severity": item.severity.value,
             "cisControl": item.cis_control or "",
+            "compliance": as_lists(item.compliance),
             "tags": tags,
         },
     }
