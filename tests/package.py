@@ -26,8 +26,8 @@ PACKAGE = "rootguard"
 BUILD_INPUTS = ("pyproject.toml", "rootguard")
 
 
-def build_wheel(workdir: Path) -> Path:
-    """Build the wheel in a copy of the repository (the checkout gets no build/ folder)."""
+def copy_build_inputs(workdir: Path) -> Path:
+    """A copy of what the build reads, in `workdir/source` (the checkout gets no build/)."""
     source = workdir / "source"
     source.mkdir()
     for name in BUILD_INPUTS:
@@ -36,6 +36,12 @@ def build_wheel(workdir: Path) -> Path:
             shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(path, source / name)
+    return source
+
+
+def build_wheel(workdir: Path) -> Path:
+    """Build the wheel in a copy of the repository."""
+    source = copy_build_inputs(workdir)
     dist = workdir / "dist"
     _pip("wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(dist), str(source))
     (wheel,) = dist.glob("rootguard-*.whl")

@@ -3,7 +3,11 @@ installed rootguard package, run under the offline engine with its own stack fil
 
 from __future__ import annotations
 
+import json
 import runpy
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +88,79 @@ def test_a_bad_value_in_the_examples_config_names_the_key(rootguard_installed: P
     assert str(error.value).startswith(
         "SecurityAlarms 'account-alarms': email[0]: must be an email address"
     )
+
+
+def test_one_command_renders_the_examples_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    from rootguard.cli import main
+
+    assert main(["plan", "dev", "--project", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Plan for stack 'dev' of project '{PROJECT}'\n")
+    assert "OrgTrail account-trail" in out and "SecurityAlarms account-alarms" in out
+    assert "   alarms (account-alarms): 16 on" in out
+    assert "expiration" in out and '"days": 400' in out  # the stack file's logRetentionDays
+
+
+def test_the_examples_plan_stops_on_a_bad_value_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rootguard.cli import main
+
+    project = tmp_path / "standalone-account"
+    shutil.copytree(EXAMPLE, project)
+    stack = project / "Pulumi.dev.yaml"
+    stack.write_text(stack.read_text().replace("security@example.com", "not-an-address"))
+    assert main(["plan", "dev", "--project", str(project)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        "error: SecurityAlarms 'account-alarms': email[0]: must be an email address"
+    )
+    assert captured.err.count("\n") == 1
+
+
+def test_project_errors_name_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rootguard.cli import main
+
+    assert main(["plan", "dev", "--project", str(tmp_path)]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"error: --project {tmp_path}: no Pulumi.yaml (not a Pulumi project folder)\n"
+    )
+    (tmp_path / "Pulumi.yaml").write_text("name: x\nruntime: nodejs\n")
+    assert main(["plan", "dev", "--project", str(tmp_path)]) == 2
+    assert "runtime 'nodejs'; the offline plan runs Python programs only" in capsys.readouterr().err
+
+
+def test_the_installed_command_plans_the_example_outside_the_checkout(
+    rootguard_installed: Path, tmp_path: Path
+) -> None:
+    """What a new user runs: the installed `rootguard` (the wheel, not the checkout) plans a
+    copy of the example from another folder."""
+    project = tmp_path / "standalone-account"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rootguard",
+            "plan",
+            "dev",
+            "--project",
+            str(project),
+            "--json",
+            "plan.json",
+        ],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(rootguard_installed), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "SecurityAlarms account-alarms" in result.stdout
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    modules = {r["type"] for r in plan["resources"]}
+    assert "rootguard:index:OrgTrail" in modules
+    assert plan["outputs"]["trailArn"].endswith(":trail/account-trail")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from rootguard.config import RootGuardConfig
@@ -13,8 +13,9 @@ from .aws import Clients
 from .checks import evaluate
 from .collect import CollectOptions, Progress, collect
 from .drift import drift_findings
-from .facts import AuditFacts
+from .facts import Account, AuditFacts, Organization
 from .model import Finding
+from .scope import ScopeRequest
 from .settings import AuditSettings, settings_for
 
 
@@ -33,8 +34,20 @@ def run_audit(
     progress: Progress | None = None,
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    scope: ScopeRequest | None = None,
 ) -> AuditRun:
-    """Collect, then judge: against `settings`, or the stack's config when one is given."""
+    """Collect, then judge: against `settings`, or the stack's config when one is given.
+
+    With a `scope` (--ou/--account) only the members in it are read, and only findings about
+    what is in it are kept (rootguard/audit/scope.py).
+    """
+    if scope:
+        request = scope
+
+        def select(org: Organization) -> list[Account]:
+            return request.resolve(org, config).members(org.members)
+
+        options = replace(options, select_members=select)
     facts = collect(clients, options, progress, sleep=sleep)
     judged_at = now or datetime.now(UTC)
     if config is not None:
@@ -42,4 +55,7 @@ def run_audit(
     findings = evaluate(facts, settings, judged_at)
     if config is not None:
         findings += drift_findings(facts, config)
+    if scope:
+        resolved = scope.resolve(facts.organization, config)
+        findings = [f for f in findings if resolved.keeps(f)]
     return AuditRun(facts, findings)

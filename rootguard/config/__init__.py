@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
 from .alarms import AlarmsConfig
-from .base import InvalidKey, StrictModel
+from .base import ECHO_LIMIT, InvalidKey, StrictModel, shorten
 from .contacts import ContactsConfig, check_contact_targets
 from .guardrails import GuardrailsConfig, check_guardrail_references
 from .organization import OrganizationConfig
@@ -25,6 +25,12 @@ from .root_access import RootAccessConfig
 from .trail import TrailConfig
 
 NAMESPACE = "rootguard"
+# The AWS provider's region: checked with the rootguard keys (an unknown region would only
+# fail later, deep inside the provider, after other resources were registered).
+REGION_KEY = "aws:region"
+# How close a namespace must be to `rootguard` to be taken for a misspelling of it
+# (difflib ratio: `rootgaurd` 0.89, `root-guard` 0.95, `ci` and `aws` far below).
+_NAMESPACE_TYPO_CUTOFF = 0.75
 
 
 class ConfigError(Exception):
@@ -79,22 +85,65 @@ def config_keys() -> list[str]:
     ]
 
 
-def load_config(raw: Mapping[str, Any], present_keys: Iterable[str] = ()) -> RootGuardConfig:
+def load_config(
+    raw: Mapping[str, Any], present_keys: Iterable[str] = (), aws_region: object = None
+) -> RootGuardConfig:
     """Validate `{"organization": {...}, ...}` (keys without the namespace).
 
     `present_keys` are every config key set on the stack (any namespace); an unknown
     `rootguard:*` key among them is reported as a typo rather than silently ignored.
+    `aws_region` is the stack's `aws:region` (None when unset: the provider's default).
     """
     known = set(config_keys())
     for key in sorted(present_keys):
         if key.startswith(f"{NAMESPACE}:") and key not in known:
-            raise ConfigError(f"{key}: unknown config key{_suggest(key, known)}")
+            raise ConfigError(f"{shorten_key(key)}: unknown config key{_suggest(key, known)}")
+    check_region(aws_region)
     try:
         return RootGuardConfig.model_validate(dict(raw))
     except ValidationError as exc:
         # A typo'd key also makes the real key "missing": report the typo, the root cause.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         raise ConfigError(format_error(errors[0])) from None
+
+
+def check_region(aws_region: object) -> None:
+    """`aws:region`, when set, must be a region botocore knows (one line naming the key)."""
+    if aws_region is None:
+        return
+    from ..regions import region_problem  # late: rootguard.regions imports config.base
+
+    problem = region_problem(aws_region)
+    if problem is not None:
+        raise ConfigError(f"{REGION_KEY}: {problem}")
+
+
+def namespace_warnings(present_keys: Iterable[str]) -> list[str]:
+    """Warnings for keys whose namespace looks like a misspelled `rootguard`.
+
+    Pulumi hands a program every key of the stack file; a key in another namespace is some
+    other package's (`aws:region`, `ci:pipeline`), so it is not an error. But `rootgaurd:alarms`
+    is almost certainly meant for rootguard and would otherwise be ignored without a word.
+    """
+    warnings = []
+    for key in sorted(present_keys):
+        namespace, colon, name = key.partition(":")
+        if not colon or namespace == NAMESPACE:
+            continue
+        ratio = difflib.SequenceMatcher(None, namespace.lower(), NAMESPACE).ratio()
+        if ratio < _NAMESPACE_TYPO_CUTOFF:
+            continue
+        close = difflib.get_close_matches(f"{NAMESPACE}:{name}", config_keys(), n=1, cutoff=0)
+        warnings.append(
+            f"{shorten_key(key)}: namespace {shorten(namespace)} is not {NAMESPACE!r}, so "
+            f"rootguard ignores this key; did you mean {close[0]!r}?"
+        )
+    return warnings
+
+
+def shorten_key(key: str) -> str:
+    """A key echoed in a message: whole when short, cut like a value when absurdly long."""
+    return key if len(key) <= ECHO_LIMIT else shorten(key)[1:]
 
 
 def format_error(
@@ -123,18 +172,42 @@ def format_error(
         message = "is required"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         # Pydantic would name the model class, which means nothing to someone editing YAML.
-        message = f"must be a mapping of keys to values, got {error.get('input')!r}"
+        message = f"must be a mapping of keys to values, got {shorten(error.get('input'))}"
+    elif kind == "string_type" and isinstance(error.get("input"), int | float):
+        message = _quote_hint(error.get("input"))
     elif kind.startswith("value_error") or kind == "assertion_error":
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     else:
-        message = f"{message[0].lower()}{message[1:]}, got {error.get('input')!r}"
+        message = f"{message[0].lower()}{message[1:]}, got {shorten(error.get('input'))}"
     return f"{_render_path(loc, namespace)}: {message}".replace("\n", " ")
+
+
+def _quote_hint(value: object) -> str:
+    """A number (or true/false) where a string is required: YAML read an unquoted value.
+
+    Account ids, phone numbers and control ids look like numbers; unquoted, YAML reads them
+    as numbers (dropping leading zeros, turning 4.10 into 4.1), so the fix is quotes.
+    """
+    if isinstance(value, bool):
+        return (
+            f"must be a string, got {str(value).lower()}: quote it "
+            "(YAML reads an unquoted true, yes or on as a boolean)"
+        )
+    text = shorten(value)
+    if isinstance(value, int):
+        return (
+            f'must be a string: quote it, like "{text}" (YAML reads an unquoted {text} as a number)'
+        )
+    return (
+        f"must be a string, got the number {text}: quote the value as written "
+        "(YAML reads unquoted digits as a number: 4.10 becomes 4.1)"
+    )
 
 
 def _render_path(loc: list[int | str], namespace: str | None) -> str:
     if not loc:
         return namespace or "args"
-    head, *rest = loc
+    head, *rest = (part if isinstance(part, int) else shorten_key(str(part)) for part in loc)
     path = f"{namespace}:{head}" if namespace else str(head)
     for part in rest:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -200,6 +273,6 @@ def _item_type(tp: Any) -> Any:
 
 def _suggest(key: str, allowed: Iterable[str]) -> str:
     options = sorted(allowed)
-    close = difflib.get_close_matches(key, options, n=1)
+    close = difflib.get_close_matches(key[:ECHO_LIMIT], options, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{hint} allowed: {', '.join(options)}" if options else hint

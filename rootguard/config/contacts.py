@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import AccountId, InvalidKey, Matching, StrictModel
+from .base import AccountId, InvalidKey, Matching, StrictModel, shorten
 from .organization import OrganizationConfig
 
 ContactType = Literal["security", "operations", "billing"]
@@ -175,7 +175,8 @@ class ContactsConfig(StrictModel):
             if account_id in seen:
                 raise InvalidKey(
                     f"existingAccounts[{index}]",
-                    f"{account_id!r} is already listed at existingAccounts[{seen[account_id]}]",
+                    f"{shorten(account_id)} is already listed at "
+                    f"existingAccounts[{seen[account_id]}]",
                 )
             seen[account_id] = index
         if self.distinct_security_contact == "error":
@@ -210,7 +211,7 @@ class ContactsConfig(StrictModel):
                 for path, message in _clashes(
                     self.contacts_for(account),
                     set(override.types),
-                    f"SECURITY contact of account {account!r}",
+                    f"SECURITY contact of account {shorten(account)}",
                 )
             )
         return found
@@ -232,7 +233,7 @@ def _clashes(
         found.append(
             (
                 f"{where}.email",
-                f"the {subject} shares the mailbox {security.email!r} with its "
+                f"the {subject} shares the mailbox {shorten(security.email)} with its "
                 f"{kind.upper()} contact; give security events their own monitored mailbox",
             )
         )
@@ -259,7 +260,8 @@ def check_contact_targets(contacts: ContactsConfig, organization: OrganizationCo
             known = ", ".join(sorted(declared)) or "none"
             raise InvalidKey(
                 f"contacts.overrides.{account}",
-                f"account {account!r} is neither declared in rootguard:organization.accounts "
+                f"account {shorten(account)} is neither declared in "
+                "rootguard:organization.accounts "
                 f"(declared: {known}) nor listed in existingAccounts",
             )
     declared_ids = {account_id: name for name, account_id in declared.items() if account_id}
@@ -267,7 +269,8 @@ def check_contact_targets(contacts: ContactsConfig, organization: OrganizationCo
         if account_id in declared_ids:
             raise InvalidKey(
                 f"contacts.existingAccounts[{index}]",
-                f"{account_id!r} is declared as account {declared_ids[account_id]!r} in "
+                f"{shorten(account_id)} is declared as account "
+                f"{shorten(declared_ids[account_id])} in "
                 "rootguard:organization.accounts, which already gets contacts; remove it here",
             )
     # Contact resources are named after the account; two accounts must not share a name.
@@ -283,7 +286,8 @@ def check_contact_targets(contacts: ContactsConfig, organization: OrganizationCo
         if slug in owners:
             raise InvalidKey(
                 path,
-                f"account {account!r} and {owners[slug]} would share the contact resource names "
+                f"account {shorten(account)} and {owners[slug]} would share the contact "
+                "resource names "
                 f"'<name>-{slug}-<type>'; names must differ in more than case or punctuation",
             )
-        owners[slug] = f"account {account!r}"
+        owners[slug] = f"account {shorten(account)}"

@@ -16,7 +16,7 @@ from ..scp import (
     catalog_ids,
     render_policies,
 )
-from .base import AccountName, InvalidKey, Matching, StrictModel
+from .base import AccountName, InvalidKey, Matching, StrictModel, shorten
 from .organization import OrganizationConfig, OuPath
 
 # The highest quotas AWS is reported to allow (see REFERENCE.md); the defaults are lower.
@@ -39,7 +39,7 @@ PrincipalArnPattern = Annotated[
 def _known_statement(value: str) -> str:
     known = catalog_ids()
     if value not in known:
-        raise ValueError(f"unknown statement id {value!r}; allowed: {', '.join(known)}")
+        raise ValueError(f"unknown statement id {shorten(value)}; allowed: {', '.join(known)}")
     return value
 
 
@@ -97,7 +97,8 @@ class GuardrailPoliciesConfig(StrictModel):
             if not name.strip("*?/"):
                 raise InvalidKey(
                     f"exemptPrincipals[{index}]",
-                    f"{pattern!r} would exempt every role or user; name the break-glass role",
+                    f"{shorten(pattern)} would exempt every role or user; "
+                    "name the break-glass role",
                 )
         try:
             self.policies()
@@ -169,36 +170,45 @@ def check_guardrail_references(
         where = f"guardrails.targets[{index}]"
         if path not in ous:
             raise InvalidKey(
-                where, f"OU {path!r} is not declared in organization.organizationalUnits"
+                where, f"OU {shorten(path)} is not declared in organization.organizationalUnits"
             )
         covering = [other for other in targets if other != path and _is_below(path, other)]
         if covering:
-            raise InvalidKey(where, f"OU {path!r} is already covered by target {covering[0]!r}")
+            raise InvalidKey(
+                where, f"OU {shorten(path)} is already covered by target {shorten(covering[0])}"
+            )
     for index, path in enumerate(guardrails.exempt_ous):
         where = f"guardrails.exemptOus[{index}]"
         if path not in ous:
             raise InvalidKey(
-                where, f"OU {path!r} is not declared in organization.organizationalUnits"
+                where, f"OU {shorten(path)} is not declared in organization.organizationalUnits"
             )
         if path in targets:
-            raise InvalidKey(where, f"OU {path!r} is also a target; remove it from targets instead")
+            raise InvalidKey(
+                where, f"OU {shorten(path)} is also a target; remove it from targets instead"
+            )
         if not _covered(path, guardrails.targets):
             raise InvalidKey(
-                where, f"OU {path!r} is not below any target, so it has nothing to exempt"
+                where, f"OU {shorten(path)} is not below any target, so it has nothing to exempt"
             )
         exempt_above = [ou for ou in guardrails.exempt_ous if _is_below(path, ou)]
         if exempt_above:
-            raise InvalidKey(where, f"OU {path!r} is already exempt through {exempt_above[0]!r}")
+            raise InvalidKey(
+                where, f"OU {shorten(path)} is already exempt through {shorten(exempt_above[0])}"
+            )
     for index, name in enumerate(guardrails.exempt_accounts):
         where = f"guardrails.exemptAccounts[{index}]"
         if name not in accounts:
-            raise InvalidKey(where, f"account {name!r} is not declared in organization.accounts")
+            raise InvalidKey(
+                where, f"account {shorten(name)} is not declared in organization.accounts"
+            )
         if not _covered(accounts[name], guardrails.targets, inclusive=True):
             raise InvalidKey(
-                where, f"account {name!r} is not below any target, so it has nothing to exempt"
+                where,
+                f"account {shorten(name)} is not below any target, so it has nothing to exempt",
             )
         if any(_is_below(accounts[name], ou, inclusive=True) for ou in guardrails.exempt_ous):
-            raise InvalidKey(where, f"account {name!r} is already in an exempt OU")
+            raise InvalidKey(where, f"account {shorten(name)} is already in an exempt OU")
     if not guardrails.attachment_targets(organization):
         raise InvalidKey(
             "guardrails.exemptOus" if guardrails.exempt_ous else "guardrails.exemptAccounts",
@@ -221,6 +231,6 @@ def _no_duplicates(key: str, values: list[Any]) -> None:
     for index, value in enumerate(values):
         if value in seen:
             raise InvalidKey(
-                f"{key}[{index}]", f"{value!r} is already listed at {key}[{seen[value]}]"
+                f"{key}[{index}]", f"{shorten(value)} is already listed at {key}[{seen[value]}]"
             )
         seen[value] = index

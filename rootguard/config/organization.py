@@ -17,6 +17,7 @@ from .base import (
     StrictModel,
     TagKey,
     TagValue,
+    shorten,
 )
 
 # AWS allows OUs nested at most five levels below the root.
@@ -99,11 +100,11 @@ class OrganizationConfig(StrictModel):
         for index, ou in enumerate(self.organizational_units):
             where = f"organizationalUnits[{index}].path"
             if ou.path in seen_paths:
-                raise InvalidKey(where, f"OU path {ou.path!r} is declared twice")
+                raise InvalidKey(where, f"OU path {shorten(ou.path)} is declared twice")
             if ou_depth(ou.path) > MAX_OU_DEPTH:
                 raise InvalidKey(
                     where,
-                    f"{ou.path!r} is {ou_depth(ou.path)} levels deep; "
+                    f"{shorten(ou.path)} is {ou_depth(ou.path)} levels deep; "
                     f"AWS allows at most {MAX_OU_DEPTH} below the root",
                 )
             if any(len(part) > 128 for part in ou.path.split("/")):
@@ -111,7 +112,8 @@ class OrganizationConfig(StrictModel):
             parent = ou_parent(ou.path)
             if parent is not None and parent not in seen_paths:
                 raise InvalidKey(
-                    where, f"parent OU {parent!r} of {ou.path!r} must be declared before it"
+                    where,
+                    f"parent OU {shorten(parent)} of {shorten(ou.path)} must be declared before it",
                 )
             seen_paths.add(ou.path)
         _no_duplicates("organizationalUnits", "id", [ou.id for ou in self.organizational_units])
@@ -120,7 +122,7 @@ class OrganizationConfig(StrictModel):
             if account.ou not in seen_paths:
                 raise InvalidKey(
                     f"accounts[{index}].ou",
-                    f"OU {account.ou!r} is not declared in organizationalUnits",
+                    f"OU {shorten(account.ou)} is not declared in organizationalUnits",
                 )
         _no_duplicates("accounts", "name", [a.name for a in self.accounts])
         _no_duplicates("accounts", "email", [a.email.lower() for a in self.accounts])
@@ -149,6 +151,6 @@ def _no_duplicates(section: str, key: str, values: list[str | None]) -> None:
         if value in seen:
             raise InvalidKey(
                 f"{section}[{index}].{key}",
-                f"{value!r} is already used by {section}[{seen[value]}]",
+                f"{shorten(value)} is already used by {section}[{seen[value]}]",
             )
         seen[value] = index

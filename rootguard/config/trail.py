@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import InvalidKey, Matching, StrictModel
+from .base import InvalidKey, Matching, StrictModel, shorten
 
 # CloudWatch Logs accepts only these retention periods (days); 0 keeps events forever.
 LogRetentionDays = Literal[
@@ -161,7 +161,7 @@ class KeySettings(StrictModel):
     def _distinct_readers(self) -> KeySettings:
         for index, arn in enumerate(self.readers):
             if arn in self.readers[:index]:
-                raise InvalidKey(f"readers[{index}]", f"{arn!r} is listed twice")
+                raise InvalidKey(f"readers[{index}]", f"{shorten(arn)} is listed twice")
         return self
 
 

@@ -1,11 +1,12 @@
 """The offline plan: what a stack would create, with no credentials and no Pulumi CLI.
 
     rootguard plan dev [--json plan-dev.json]
+    rootguard plan dev --project examples/standalone-account
 
-Runs rootguard's program (rootguard.program, what `__main__.py` runs) in-process under
-`FakeAws` mocks with the stack file's config,
-prints a tree of components and resources with their inputs, and writes the same as JSON.
-A bad stack file prints its one-line validation error and exits 2.
+Runs rootguard's program (rootguard.program, what `__main__.py` runs), or another Python
+Pulumi project's program, in-process under `FakeAws` mocks with the stack file's config;
+prints a summary, then a tree of components and resources with their inputs (plan_view.py),
+and writes the same as JSON. A bad stack file prints its one-line error and exits 2.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from typing import Any, TextIO
 
 import pulumi
 
-from rootguard.config import ConfigError
+from rootguard.cli_args import one_line
+from rootguard.config import REGION_KEY, ConfigError, check_region
 from rootguard.config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
 
-from .engine import FakeAws, Recording, Registration, run_program
+from .engine import FakeAws, Recording, Registration, UnknownInvoke, run_program
+from .plan_view import Labels, natural_key, naturally_sorted, summary_lines
+from .project import Project, program_of, read_project
 
 DESCRIPTION = (
     "Render a stack's plan offline: run rootguard's program under mocks with the stack file's "
@@ -33,17 +37,37 @@ DESCRIPTION = (
 INLINE_LIMIT = 100
 
 
-def plan_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Recording:
-    """Validate the stack file, then run rootguard's program under mocks with its config."""
-    config = read_stack_config(stack, stacks_dir)
+def plan_stack(
+    stack: str, stacks_dir: Path | None = None, project: Path | None = None
+) -> Recording:
+    """Validate the stack file, then run the program under mocks with its config.
+
+    The program is rootguard's own (rootguard.program, stack files in `stacks/`) unless
+    `project` names another Python Pulumi project folder (see offline/project.py).
+    """
+    if project is not None:
+        return _plan_project(stack, read_project(project), stacks_dir)
+    config = read_stack_config(stack, stacks_dir or STACKS_DIR)
     # Fail fast with the one-line error, before the runtime starts.
     validated = validate_stack_config(config)
     # Offline there is no live organization to verify: assume the adopted one is ready.
     fake = FakeAws(
-        region=str(config.get("aws:region", "us-east-1")),
+        region=str(config.get(REGION_KEY, "us-east-1")),
         trusted_services=validated.organization.service_principals,
     )
     return run_main(config, stack=stack, fake=fake)
+
+
+def _plan_project(stack: str, project: Project, stacks_dir: Path | None) -> Recording:
+    config = read_stack_config(stack, stacks_dir or project.stacks_dir)
+    check_region(config.get(REGION_KEY))
+    return run_program(
+        program_of(project),
+        config=config,
+        project=project.name,
+        stack=stack,
+        fake=FakeAws(region=str(config.get(REGION_KEY, "us-east-1"))),
+    )
 
 
 def run_main(
@@ -61,8 +85,13 @@ def run_main(
 
 
 def to_json(stack: str, recording: Recording) -> dict[str, Any]:
+    """The plan as data. Ids stay as the fake AWS answered (they link resources); `newIds`
+    says which of them are invented for what this plan creates, and what each stands for."""
+    labels = Labels(recording)
     return {
         "stack": stack,
+        "summary": list(summary_lines(recording, labels)),
+        "newIds": labels.new_ids,
         "resources": [
             {
                 "urn": r.urn,
@@ -85,7 +114,9 @@ def to_json(stack: str, recording: Recording) -> dict[str, Any]:
     }
 
 
-def render_tree(stack: str, recording: Recording) -> str:
+def render_tree(stack: str, recording: Recording, project: str | None = None) -> str:
+    """The summary, then every component and resource with its inputs, then the outputs."""
+    labels = Labels(recording)
     children: dict[str | None, list[Registration]] = {}
     urns = {r.urn for r in recording}
     for r in recording:
@@ -93,9 +124,12 @@ def render_tree(stack: str, recording: Recording) -> str:
         children.setdefault(parent, []).append(r)
     # Registration order is asynchronous; sort so the same stack always prints the same plan.
     for siblings in children.values():
-        siblings.sort(key=lambda r: (r.custom, r.type, r.name))
+        siblings.sort(key=lambda r: (r.custom, r.type, natural_key(r.name)))
 
-    lines = [f"Plan for stack {stack!r}"]
+    of_project = f" of project {project!r}" if project else ""
+    lines = [f"Plan for stack {stack!r}{of_project}", ""]
+    lines.extend(summary_lines(recording, labels))
+    lines.extend(["", "Detail:"])
 
     def walk(parent: str | None, prefix: str) -> None:
         siblings = children.get(parent, [])
@@ -104,7 +138,7 @@ def render_tree(stack: str, recording: Recording) -> str:
             lines.append(f"{prefix}{'└─ ' if last else '├─ '}{_headline(r)}")
             body = prefix + ("   " if last else "│  ")
             details = r.inputs if r.custom else recording.component_outputs.get(r.urn, {})
-            lines.extend(f"{body}   {line}" for line in _describe(details))
+            lines.extend(f"{body}   {line}" for line in _describe(details, labels))
             walk(r.urn, body)
 
     walk(None, "")
@@ -114,9 +148,7 @@ def render_tree(stack: str, recording: Recording) -> str:
         lines.extend(f"   {warning}" for warning in recording.warnings)
     lines.append("")
     lines.append("Outputs:")
-    lines.extend(f"   {line}" for line in _describe(recording.exports))
-    lines.append("")
-    lines.append(_summary(recording))
+    lines.extend(f"   {line}" for line in _describe(recording.exports, labels))
     return "\n".join(lines)
 
 
@@ -135,24 +167,26 @@ def _headline(r: Registration) -> str:
     return f"{kind} {r.name}  ({r.type}){suffix}"
 
 
-def _describe(values: dict[str, Any]) -> Iterator[str]:
-    for key in sorted(values):
-        yield from _value_lines(key, values[key])
+def _describe(values: dict[str, Any], labels: Labels) -> Iterator[str]:
+    for key in sorted(values, key=natural_key):
+        yield from _value_lines(key, values[key], labels)
 
 
-def _value_lines(key: str, value: Any) -> Iterator[str]:
-    value = _whole_numbers(value)
+def _value_lines(key: str, value: Any, labels: Labels) -> Iterator[str]:
     document = _as_document(value)
     if document is not None:
+        # The size is the real document's; the ids inside are labelled for reading.
         yield f"{key}: ({len(value)} characters)"
-        yield from ("   " + line for line in json.dumps(document, indent=2).splitlines())
+        shown = labels.show(document)
+        yield from ("   " + line for line in json.dumps(shown, indent=2).splitlines())
         return
-    text = json.dumps(value, sort_keys=True, default=str)
+    value = labels.show(naturally_sorted(_whole_numbers(value)))
+    text = json.dumps(value, default=str)
     if len(text) <= INLINE_LIMIT:
         yield f"{key}: {text}"
         return
     yield f"{key}:"
-    yield from ("   " + line for line in json.dumps(value, indent=2, sort_keys=True).splitlines())
+    yield from ("   " + line for line in json.dumps(value, indent=2, default=str).splitlines())
 
 
 def _whole_numbers(value: Any) -> Any:
@@ -176,28 +210,23 @@ def _as_document(value: Any) -> Any:
     return None
 
 
-def _summary(recording: Recording) -> str:
-    resources = [r for r in recording if r.custom]
-    components = len(recording.registrations) - len(resources)
-    protected = sum(r.protect for r in resources)
-    imported = sum(bool(r.import_id) for r in resources)
-    return (
-        f"{len(resources)} resources in {components} components: "
-        f"{protected} protected, {imported} imported, {len(resources) - imported} to create"
-    )
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("stack", help="stack name: the file <stacks-dir>/Pulumi.<stack>.yaml")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the plan as JSON here")
     p.add_argument(
         "--stacks-dir",
         type=Path,
-        default=Path("stacks"),
         metavar="DIR",
-        help="where the stack files are (default: ./stacks)",
+        help="where the stack files are (default: ./stacks, or the --project's)",
     )
-    p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    p.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="plan another Python Pulumi project's program (its Pulumi.yaml and stack files) "
+        "instead of rootguard's own, e.g. examples/standalone-account",
+    )
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
 
 
 def run(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
@@ -205,11 +234,19 @@ def run(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     os.environ.setdefault("PULUMI_ERROR_OUTPUT_STRING", "1")
     try:
-        recording = plan_stack(args.stack, args.stacks_dir)
-    except (ConfigError, pulumi.RunError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        recording = plan_stack(
+            args.stack,
+            args.stacks_dir or (None if args.project else Path("stacks")),
+            args.project,
+        )
+    except (ConfigError, pulumi.RunError, UnknownInvoke) as error:
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
         return 2
-    print(_summary(recording) if args.quiet else render_tree(args.stack, recording), file=out)
+    if args.quiet:
+        print("\n".join(summary_lines(recording, Labels(recording))), file=out)
+    else:
+        project = read_project(args.project).name if args.project else None
+        print(render_tree(args.stack, recording, project), file=out)
     if args.json:
         try:
             args.json.write_text(json.dumps(to_json(args.stack, recording), indent=2, default=str))

@@ -173,12 +173,24 @@ def test_console_command_entry_point() -> None:
 def test_progress_bar_only_on_long_runs() -> None:
     now = [0.0]
     stream = io.StringIO()
-    bar = ProgressBar(stream, enabled=True, delay=1.0, clock=lambda: now[0], width=10)
+    throttled = [0]
+    bar = ProgressBar(
+        stream,
+        enabled=True,
+        delay=1.0,
+        clock=lambda: now[0],
+        width=10,
+        throttles=lambda: throttled[0],
+    )
     bar(1, 10)
     assert stream.getvalue() == ""  # a short run shows nothing
     now[0] = 2.0
-    bar(5, 10)
-    assert stream.getvalue() == "\rauditing [#####-----] 5/10"
+    throttled[0] = 3
+    bar(5, 10)  # 5 accounts in 2 s: 5 more take 2 s
+    assert stream.getvalue() == ("\r\033[Kauditing [#####-----] 5/10 accounts, 3 throttled, ETA 2s")
+    now[0] = 602.0
+    bar(6, 1000)
+    assert stream.getvalue().endswith("6/1000 accounts, 3 throttled, ETA 27h42m")
     bar.finish()
     assert stream.getvalue().endswith("\r\033[K")
     quiet = io.StringIO()

@@ -9,7 +9,7 @@ for a worker that is itself waiting.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from ..facts import (
     AuditFacts,
     Maybe,
     MemberFacts,
+    Organization,
     Skipped,
     Unavailable,
 )
@@ -38,6 +39,8 @@ Progress = Callable[[int, int], None]
 class CollectOptions:
     max_workers: int = 32
     report_timeout: float = 60.0
+    # Which members to read, chosen once the tree is known (--ou/--account); None: all.
+    select_members: Callable[[Organization], Sequence[Account]] | None = None
 
 
 def collect(
@@ -66,7 +69,11 @@ def collect(
         organization = collect_organization(clients, description, pool)
         members = {
             pool.submit(_collect_member, clients, account, member_root_skip, partition): account.id
-            for account in organization.members
+            for account in (
+                options.select_members(organization)
+                if options.select_members
+                else organization.members
+            )
         }
         _wait(members, [management, monitoring, management_contacts], progress)
 
@@ -109,12 +116,14 @@ def _wait(
     progress: Progress | None,
 ) -> None:
     pending: list[Future[Any]] = [*others, *members]
-    total = len(pending)
+    accounts_done = 0  # the progress bar counts member accounts, the unit users think in
     try:
-        for done, future in enumerate(as_completed(pending), start=1):
+        for future in as_completed(pending):
             future.result()  # a non-read error (a bug, missing credentials) stops the run
-            if progress is not None:
-                progress(done, total)
+            if future in members:
+                accounts_done += 1
+                if progress is not None:
+                    progress(accounts_done, len(members))
     except BaseException:
         # Do not make the user wait for a thousand accounts after a fatal error or Ctrl-C.
         for future in pending:
