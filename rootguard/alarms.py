@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import alarm_policies
-from .alarm_catalog import AlarmDefinition, enabled_alarms
+from .alarm_catalog import AlarmDefinition
 from .args import links_of, validated
 from .aws_context import AwsContext
 from .config.alarms import AlarmsConfig
@@ -68,7 +68,7 @@ class SecurityAlarms(pulumi.ComponentResource):
         )
 
         alarm_arns: dict[str, pulumi.Output[str]] = {}
-        for definition in enabled_alarms(config.controls):
+        for definition in config.selected_alarms():
             metric_filter = aws.cloudwatch.LogMetricFilter(
                 f"{name}-{definition.slug}-filter",
                 name=alarm_name(definition),
@@ -95,7 +95,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 alarm_actions=[topic_arn],
                 tags={
                     "rootguard:control": definition.id,
-                    "rootguard:severity": definition.severity,
+                    "rootguard:severity": definition.severity.value,
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
             )

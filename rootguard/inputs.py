@@ -439,8 +439,13 @@ class AlarmsConfig(TypedDict):
     https://hooks.example.com/aws-alarms. Default: [].
     """
 
-    controls: NotRequired[dict[str, bool]]
-    """Turn catalog alarms on or off by control id, like {"4.1": false}. Default: {}."""
+    disabled: NotRequired[list[str]]
+    """Catalog alarms to turn off, by name (security-group-changes) or quoted control id ("4.10").
+    Default: [].
+    """
+
+    enabled: NotRequired[list[str]]
+    """Catalog alarms that are off by default to turn on, by name or quoted id. Default: []."""
 
 
 class RootGuardArgs(TypedDict):
@@ -468,7 +473,7 @@ class RootGuardArgs(TypedDict):
     """The organization CloudTrail trail."""
 
     alarms: NotRequired[AlarmsConfig]
-    """CIS metric filters, alarms and the alarm topic."""
+    """CIS metric filters, alarms and who hears them (required: an alarm needs a subscriber)."""
 
 
 class OrganizationArgs(TypedDict):
@@ -689,8 +694,13 @@ class SecurityAlarmsArgs(TypedDict):
     https://hooks.example.com/aws-alarms. Default: [].
     """
 
-    controls: NotRequired[dict[str, bool]]
-    """Turn catalog alarms on or off by control id, like {"4.1": false}. Default: {}."""
+    disabled: NotRequired[list[str]]
+    """Catalog alarms to turn off, by name (security-group-changes) or quoted control id ("4.10").
+    Default: [].
+    """
+
+    enabled: NotRequired[list[str]]
+    """Catalog alarms that are off by default to turn on, by name or quoted id. Default: []."""
 
     log_group_name: pulumi.Input[str]
     """The CloudTrail log group the metric filters read (OrgTrail's log_group_name, so the filters

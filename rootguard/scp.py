@@ -43,6 +43,7 @@ class CatalogEntry:
     rationale: str
     exemptible: bool
     statement: Mapping[str, Any]
+    blocks: str = ""  # one line: what the statement denies (the README's table)
 
 
 @dataclass(frozen=True)
@@ -271,16 +272,19 @@ def _catalog_entry(source: str, index: int, raw: Any) -> CatalogEntry:
     where = f"{source}: statements[{index}]"
     if not isinstance(raw, dict) or set(raw) != {
         "id",
+        "blocks",
         "control",
         "rationale",
         "exemptible",
         "statement",
     }:
-        raise ValueError(f"{where}: needs exactly id, control, rationale, exemptible, statement")
+        raise ValueError(
+            f"{where}: needs exactly id, blocks, control, rationale, exemptible, statement"
+        )
     entry_id, statement = raw["id"], raw["statement"]
     if not isinstance(entry_id, str) or not entry_id.isalnum() or not entry_id.isascii():
         raise ValueError(f"{where}.id: must be letters and digits (it becomes the Sid)")
-    for key in ("control", "rationale"):
+    for key in ("blocks", "control", "rationale"):
         if not isinstance(raw[key], str) or not raw[key] or "\n" in raw[key]:
             raise ValueError(f"{where}.{key}: must be one non-empty line")
     if not isinstance(raw["exemptible"], bool):
@@ -301,5 +305,6 @@ def _catalog_entry(source: str, index: int, raw: Any) -> CatalogEntry:
         control=raw["control"],
         rationale=raw["rationale"],
         exemptible=raw["exemptible"],
+        blocks=raw["blocks"],
         statement=statement,
     )

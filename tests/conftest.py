@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from rootguard.offline.engine import Recording
 from rootguard.offline.fake_aws import FakeAws
 from rootguard.offline.plan import run_main
+from tests.config_samples import ALARMS
 from tests.package import build_wheel, install
 
 # Formatting an Output into a string is a bug; make it fail loudly in every test.
@@ -58,6 +59,8 @@ def run_stack() -> Iterator[Callable[..., Recording]]:
     """Run the real `__main__.py` under mocks: `run_stack({"rootguard:organization": ...})`."""
 
     def run(config: dict[str, Any], *, fake: FakeAws | None = None) -> Recording:
+        # An alarm needs a subscriber: unless the test says otherwise, a test mailbox.
+        config = {"rootguard:alarms": ALARMS, **config}
         return run_main({"aws:region": "us-east-1", **config}, stack="test", fake=fake)
 
     yield run

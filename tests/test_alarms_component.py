@@ -112,7 +112,7 @@ def test_alarm_descriptions_say_what_to_do(default: Recording) -> None:
     assert "When it fires:" in root.inputs["alarmDescription"]
     assert root.inputs["tags"] == {"rootguard:control": "4.3", "rootguard:severity": "critical"}
     session = by_name["rootguard-4.3-assumeroot-AssumeRootSessions"]
-    assert session.inputs["tags"]["rootguard:severity"] == "notice"
+    assert session.inputs["tags"]["rootguard:severity"] == "info"
 
 
 def test_topic_is_encrypted_with_its_own_protected_key(default: Recording) -> None:
@@ -159,7 +159,9 @@ def test_subscription_names_do_not_shift_when_one_is_removed() -> None:
 
 
 def test_disabled_controls_are_not_deployed() -> None:
-    recording = run_alarms({"controls": {"4.1": False, "4.10": False}})
+    recording = run_alarms(
+        {"email": ["a@example.com"], "disabled": ["4.1", "security-group-changes"]}
+    )
     names = {a.inputs["name"] for a in recording.of_type(ALARM)}
     assert not any(name.startswith(("rootguard-4.1-", "rootguard-4.10-")) for name in names)
     assert "4.1" not in recording.exports["alarm_arns"]
@@ -184,6 +186,6 @@ def test_component_registers_its_outputs(default: Recording) -> None:
 
 
 def test_every_control_off_leaves_an_empty_alarm_map() -> None:
-    recording = run_alarms({"controls": {d.id: False for d in load_catalog()}})
+    recording = run_alarms({"disabled": [d.name for d in load_catalog()]})
     assert not recording.of_type(ALARM) and not recording.of_type(FILTER)
     assert recording.exports["alarm_arns"] == {}

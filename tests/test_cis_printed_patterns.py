@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from rootguard.audit.catalog import AlarmControl, alarm_controls, benign_event
+from rootguard.alarm_catalog import AlarmDefinition, benign_event, by_id
 from rootguard.audit.checks.alarms import covers
 from rootguard.filter_pattern import AllOf, AnyOf, Comparison, matches, parse
 
@@ -34,8 +34,8 @@ def control_v14(entry: Mapping[str, str]) -> str:
     return f"4.{number}" if section == "5" else entry["control"]
 
 
-def controls() -> dict[str, AlarmControl]:
-    return {c.control: c for c in alarm_controls()}
+def controls() -> dict[str, AlarmDefinition]:
+    return by_id()
 
 
 def ids(entry: Mapping[str, str]) -> str:

@@ -30,6 +30,7 @@ from rootguard.organization import Organization, OrganizationArgs
 from rootguard.password_policy import PasswordPolicy, PasswordPolicyArgs
 from rootguard.root_access import RootAccess, RootAccessArgs
 from rootguard.trail import OrgTrail, OrgTrailArgs
+from tests.config_samples import ALARMS
 from tests.conftest import minimal_organization
 from tests.package import REPO
 
@@ -184,7 +185,9 @@ def test_root_guard_takes_the_stack_config_as_plain_data(run_stack: Any) -> None
             "rootguard",
             typing.cast(
                 RootGuardArgs,
-                RootGuardConfig.model_validate({"organization": section}).model_dump(),
+                RootGuardConfig.model_validate(
+                    {"organization": section, "alarms": ALARMS}
+                ).model_dump(),
             ),
         )
     )

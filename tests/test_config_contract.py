@@ -21,6 +21,7 @@ from rootguard.cli import main
 from rootguard.config.stack_file import STACKS_DIR
 from rootguard.offline.fake_aws import FakeAws
 from rootguard.trail import OrgTrail
+from tests.config_samples import ALARMS
 from tests.conftest import minimal_organization
 
 LONG = "x" * 10_000
@@ -61,7 +62,11 @@ def program_error(run_stack: Callable[..., Any], config: dict[str, Any]) -> str:
     return message
 
 
-BASE = {"aws:region": "eu-west-1", "rootguard:organization": minimal_organization()}
+BASE = {
+    "aws:region": "eu-west-1",
+    "rootguard:organization": minimal_organization(),
+    "rootguard:alarms": ALARMS,
+}
 
 
 # --- a misspelled namespace: a warning naming the closest rootguard key ----------------------
@@ -160,7 +165,9 @@ def test_a_merge_key_is_not_a_duplicate(tmp_path: Path, capsys: pytest.CaptureFi
         "      - &base {name: a, email: aws+a@example.com, ou: Security}\n"
         "      - <<: *base\n"
         "        name: b\n"
-        "        email: aws+b@example.com\n",
+        "        email: aws+b@example.com\n"
+        "  rootguard:alarms:\n"
+        "    email: [security@example.com]\n",
     )
     code, _, err = plan(tmp_path, capsys)
     assert code == 0, err

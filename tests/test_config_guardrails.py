@@ -8,6 +8,7 @@ import pytest
 
 from rootguard.config import ConfigError, RootGuardConfig, load_config
 from rootguard.scp import catalog_ids
+from tests.config_samples import ALARMS
 from tests.conftest import minimal_organization
 
 ORGANIZATION = minimal_organization(
@@ -26,7 +27,7 @@ ORGANIZATION = minimal_organization(
 
 
 def load(**sections: Any) -> RootGuardConfig:
-    return load_config({"organization": ORGANIZATION, **sections})
+    return load_config({"organization": ORGANIZATION, "alarms": ALARMS, **sections})
 
 
 def error_of(**sections: Any) -> str:

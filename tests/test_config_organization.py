@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from rootguard.config import ConfigError, load_config
 from rootguard.config.organization import MAX_OU_DEPTH, REQUIRED_SERVICE_PRINCIPALS
+from tests.config_samples import ALARMS
 from tests.conftest import minimal_organization
 
 
 def load(organization: dict[str, Any], present: tuple[str, ...] = ()) -> Any:
-    return load_config({"organization": organization}, present_keys=present)
+    return load_config({"organization": organization, "alarms": ALARMS}, present_keys=present)
 
 
 def error_of(organization: dict[str, Any], present: tuple[str, ...] = ()) -> str:

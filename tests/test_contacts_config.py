@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from rootguard.config import ConfigError, RootGuardConfig, load_config
 from rootguard.config.contacts import ContactsConfig, contact_slug
+from tests.config_samples import ALARMS
 
 ORGANIZATION: dict[str, Any] = {
     "organizationalUnits": [{"path": "Workloads"}],
@@ -53,7 +54,9 @@ def contacts(**changes: Any) -> dict[str, Any]:
 
 
 def load(section: dict[str, Any], organization: dict[str, Any] | None = None) -> RootGuardConfig:
-    return load_config({"organization": organization or ORGANIZATION, "contacts": section})
+    return load_config(
+        {"organization": organization or ORGANIZATION, "contacts": section, "alarms": ALARMS}
+    )
 
 
 def error_of(section: dict[str, Any], organization: dict[str, Any] | None = None) -> str:
@@ -101,7 +104,7 @@ def test_an_existing_account_id_can_be_overridden() -> None:
 def test_without_the_section_no_contacts_are_managed() -> None:
     # Optional so a new stack can start from its organization alone; the program then warns
     # (tests/test_contacts_stacks.py) and every shipped stack sets it.
-    assert load_config({"organization": ORGANIZATION}).contacts is None
+    assert load_config({"organization": ORGANIZATION, "alarms": ALARMS}).contacts is None
 
 
 def test_the_security_contact_is_required() -> None:

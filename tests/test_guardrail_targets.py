@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 from rootguard.config import ConfigError, load_config
 from rootguard.config.organization import MAX_OU_DEPTH
 from rootguard.guardrail_targets import Target
+from tests.config_samples import ALARMS
 from tests.test_config_guardrails import ORGANIZATION
 from tests.test_config_organization import ou_trees
 
 
 def labels(**guardrails: Any) -> list[str]:
-    config = load_config({"organization": ORGANIZATION, "guardrails": guardrails})
+    config = load_config({"organization": ORGANIZATION, "guardrails": guardrails, "alarms": ALARMS})
     return [t.label for t in config.guardrails.attachment_targets(config.organization)]
 
 
@@ -74,6 +75,7 @@ def organizations_with_guardrails(draw: st.DrawFn) -> dict[str, Any]:
             "accounts": accounts,
         },
         "guardrails": guardrails,
+        "alarms": ALARMS,
     }
 
 

@@ -14,6 +14,7 @@ from rootguard.guardrails import Guardrails
 from rootguard.offline import Recording, run_program
 from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ROOT_ID, FakeAws
 from rootguard.scp import GUARDRAIL_TAG_KEY
+from tests.config_samples import ALARMS
 from tests.conftest import minimal_organization
 from tests.test_config_guardrails import ORGANIZATION
 
@@ -35,7 +36,7 @@ def stack(
 
 
 def validated(organization: dict[str, Any] = ORGANIZATION, **sections: Any) -> Any:
-    return load_config({"organization": organization, **sections})
+    return load_config({"organization": organization, "alarms": ALARMS, **sections})
 
 
 def targets_of(recording: Recording, policy: Any) -> set[str]:

@@ -98,7 +98,12 @@ def test_schema_lists_every_public_component_as_a_component(schema: dict[str, An
         ("PasswordPolicy", {"minimumPasswordLength", "hardExpiry"}, [], {"settings"}),
         ("RecoveryContacts", {"default", "memberAccounts"}, ["default"], {"securityContacts"}),
         ("OrgTrail", {"bucket", "existingBucket", "organizationId"}, [], {"logGroupName"}),
-        ("SecurityAlarms", {"email", "controls", "logGroupName"}, ["logGroupName"], {"topicArn"}),
+        (
+            "SecurityAlarms",
+            {"email", "disabled", "enabled", "logGroupName"},
+            ["logGroupName"],
+            {"topicArn"},
+        ),
     ],
 )
 def test_each_component_has_its_inputs_and_outputs(

@@ -72,7 +72,7 @@ def test_the_catalog_covers_what_the_issue_asks_for() -> None:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda e: e.pop("control"), "needs exactly id, control, rationale"),
+        (lambda e: e.pop("control"), "needs exactly id, blocks, control, rationale"),
         (lambda e: e.update(id="Deny-Root"), "statements[0].id: must be letters and digits"),
         (lambda e: e.update(rationale="two\nlines"), "statements[0].rationale: must be one"),
         (lambda e: e.update(exemptible="yes"), "statements[0].exemptible: must be true or false"),

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
+from rootguard.alarm_catalog import load_catalog
 from rootguard.config import ConfigError, load_config
+from tests.config_samples import ALARMS
 
 ORGANIZATION: dict[str, Any] = {"organization": {}}
 
 
 def load(**sections: Any) -> Any:
-    return load_config({**ORGANIZATION, **sections})
+    return load_config({**ORGANIZATION, "alarms": ALARMS, **sections})
 
 
 def error(**sections: Any) -> str:
@@ -36,7 +39,8 @@ def test_defaults_are_the_secure_choice() -> None:
     alarms = config.alarms
     assert alarms.namespace == "RootGuard/CIS"
     assert alarms.existing_topic_arn is None
-    assert alarms.controls == {}
+    assert alarms.disabled == [] and alarms.enabled == []
+    assert alarms.selected_alarms() == [d for d in load_catalog() if d.enabled]
 
 
 def test_full_sections_load() -> None:
@@ -58,13 +62,14 @@ def test_full_sections_load() -> None:
             "namespace": "Org/Security",
             "email": ["security@example.com"],
             "https": ["https://hooks.example.com/aws"],
-            "controls": {"4.1": False, "4.3-assumeroot": True},
+            "disabled": ["unauthorized-api-calls", "4.10"],
         },
     )
     assert config.trail.bucket_settings.object_lock is not None
     assert config.trail.bucket_settings.object_lock.days == 365
     assert config.trail.log_group_name == "/org/trail"
-    assert config.alarms.controls == {"4.1": False, "4.3-assumeroot": True}
+    selected = [d.id for d in config.alarms.selected_alarms()]
+    assert "4.1" not in selected and "4.10" not in selected and "4.11" in selected
 
 
 def test_existing_bucket_and_topic_load() -> None:
@@ -109,17 +114,43 @@ def test_existing_bucket_and_topic_load() -> None:
             "rootguard:alarms.https[0]: must be an https:// URL",
         ),
         (
-            {"alarms": {"controls": {"4.16": False}}},
-            "rootguard:alarms.controls.4.16: unknown control id; the catalog has 4.1, 4.2, "
-            "4.3, 4.3-assumeroot, 4.4,",
+            {"alarms": {"email": ["s@example.com"], "disabled": ["4.16"]}},
+            "rootguard:alarms.disabled[0]: unknown alarm '4.16'; the catalog's alarms are "
+            "unauthorized-api-calls, console-signin-without-mfa,",
         ),
         (
-            {"alarms": {"controls": {4.1: False}}},  # YAML's reading of an unquoted 4.10
-            'rootguard:alarms.controls.4.1: control ids must be quoted strings like "4.10"',
+            {"alarms": {"email": ["s@example.com"], "disabled": ["nacl-changes", 4.1]}},
+            # YAML's reading of an unquoted 4.10 in a list: refused, naming the key
+            "rootguard:alarms.disabled[1]: 4.1 is a number to YAML, not an alarm (an unquoted "
+            '4.10 reads as 4.1); quote it, like "4.1" (unauthorized-api-calls) or "4.10" '
+            "(security-group-changes), or use the alarm's name",
         ),
         (
-            {"alarms": {"controls": {"4.3": "off"}}},
-            "rootguard:alarms.controls.4.3: input should be a valid boolean",
+            {"alarms": {"email": ["s@example.com"], "enabled": [4.3]}},
+            "rootguard:alarms.enabled[0]: 4.3 is a number to YAML, not an alarm (an unquoted 4.10 "
+            'reads as 4.1); quote it, like "4.3" (root-credentials-used)',
+        ),
+        (
+            {"alarms": {"email": ["s@example.com"], "disabled": [True]}},
+            "rootguard:alarms.disabled[0]: True is a number to YAML, not an alarm",
+        ),
+        (
+            {"alarms": {"email": ["s@example.com"], "disabled": ["4.1"], "enabled": ["4.1"]}},
+            "rootguard:alarms.enabled[0]: '4.1' is also in disabled",
+        ),
+        (
+            {"alarms": {"email": ["s@example.com"], "controls": {"4.10": False, "4.11": False}}},
+            "rootguard:alarms.controls: was replaced; write `disabled: [security-group-changes, "
+            "nacl-changes]` (alarm names)",
+        ),
+        (
+            {"alarms": {"email": ["s@example.com"], "controls": {4.1: False}}},
+            "rootguard:alarms.controls: was replaced; write `disabled: [<alarm name>, ...]`",
+        ),
+        (
+            {"alarms": {}},
+            "rootguard:alarms: no subscriber: every enabled alarm would notify nobody; give "
+            "`email`, `https` or `existingTopicArn`, or list every alarm in `disabled`",
         ),
         (
             {"trail": {"bucket": {"objectLock": {"days": 0}}}},
@@ -189,3 +220,28 @@ def test_existing_bucket_and_topic_load() -> None:
 )
 def test_bad_input_names_the_key(sections: dict[str, Any], expected: str) -> None:
     assert error(**sections).startswith(expected)
+
+
+def test_a_stack_without_the_alarms_section_is_refused() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(ORGANIZATION)
+    assert str(caught.value) == (
+        "rootguard:alarms: is required: every enabled alarm would notify nobody; give `email`, "
+        "`https` or `existingTopicArn`, or list every alarm in `disabled`"
+    )
+
+
+def test_no_subscriber_is_fine_when_every_alarm_is_off_or_a_topic_is_given() -> None:
+    every = [d.name for d in load_catalog()]
+    assert load_config({**ORGANIZATION, "alarms": {"disabled": every}}).alarms.email == []
+    topic = "arn:aws:sns:us-east-1:123456789012:security"
+    assert load_config({**ORGANIZATION, "alarms": {"existingTopicArn": topic}})
+
+
+def test_an_unquoted_id_in_a_stack_file_is_refused_not_misread() -> None:
+    # What a stack file says, read as Pulumi's YAML reader does: 4.10 becomes the number 4.1.
+    section = yaml.safe_load("email: [s@example.com]\ndisabled: [nacl-changes, 4.10]\n")
+    assert section["disabled"] == ["nacl-changes", 4.1]
+    message = error(alarms=section)
+    assert message.startswith("rootguard:alarms.disabled[1]: 4.1 is a number to YAML")
+    assert "quote it" in message

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import pytest
 
-from rootguard.alarm_catalog import enabled_alarms
 from rootguard.alarms import alarm_name
 from rootguard.config.stack_file import load_stack_config, stack_names
 from rootguard.offline import Recording
@@ -35,7 +34,7 @@ def test_plan_shows_trail_storage_and_every_alarm(stack: str) -> None:
         assert bucket.protect
         assert trail.inputs["s3BucketName"] == bucket.outputs["bucket"]
 
-    expected = enabled_alarms(config.alarms.controls)
+    expected = config.alarms.selected_alarms()
     alarms = {a.inputs["name"] for a in recording.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert alarms == {alarm_name(d) for d in expected}
     filters = {

@@ -6,25 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rootguard.compliance import NO_COMPLIANCE, Compliance
-
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Higher is worse: info 0 ... critical 4."""
-        return _SEVERITY_ORDER.index(self)
-
-    def at_least(self, threshold: Severity) -> bool:
-        return self.rank >= threshold.rank
-
-
-_SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+from rootguard.severity import Severity as Severity  # the one scale, re-exported
 
 
 class Status(StrEnum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from rootguard.alarm_catalog import enabled_alarms
 from rootguard.config import RootGuardConfig
 from rootguard.config.password_policy import PasswordPolicyConfig
 
@@ -40,7 +39,7 @@ def settings_for(config: RootGuardConfig, base: AuditSettings) -> AuditSettings:
     return replace(
         base,
         password=config.password_policy,
-        alarm_controls=tuple(a.id for a in enabled_alarms(config.alarms.controls)),
+        alarm_controls=tuple(a.id for a in config.alarms.selected_alarms()),
         root_access_features=tuple(config.root_access.enabled_features),
         scp=ScpScope(
             target_paths=tuple(guardrails.targets) if guardrails.targets else ("",),

@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from .alarms import AlarmsConfig
+from .alarms import NO_SUBSCRIBER, AlarmsConfig
 from .base import ECHO_LIMIT, InvalidKey, StrictModel, shorten
 from .contacts import ContactsConfig, check_contact_targets
 from .guardrails import GuardrailsConfig, check_guardrail_references
@@ -65,13 +65,20 @@ class RootGuardConfig(StrictModel):
         default_factory=TrailConfig, description="The organization CloudTrail trail."
     )
     alarms: AlarmsConfig = Field(
-        default_factory=AlarmsConfig, description="CIS metric filters, alarms and the alarm topic."
+        # Not validated: an absent section is refused below (its alarms would notify nobody),
+        # after every other section, so a typo elsewhere is still the error reported.
+        default_factory=AlarmsConfig.model_construct,
+        description="CIS metric filters, alarms and who hears them (required: an alarm needs "
+        "a subscriber).",
     )
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:
         # Rules that span sections (an OU path or account name used by another section must
         # be declared in `organization`) live here, in one place.
+        if "alarms" not in self.model_fields_set:
+            # Without the section every default alarm would notify a topic nobody reads.
+            raise InvalidKey("alarms", f"is required: {NO_SUBSCRIBER}")
         check_guardrail_references(self.guardrails, self.organization)
         if self.contacts is not None:
             check_contact_targets(self.contacts, self.organization)

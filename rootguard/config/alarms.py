@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..alarm_catalog import control_ids
+from ..alarm_catalog import AlarmDefinition, enabled_alarms, load_catalog, lookup
 from .base import InvalidKey, Matching, StrictModel
 
 MetricNamespace = Annotated[
@@ -50,6 +50,12 @@ HttpsUrl = Annotated[
 ]
 
 
+NO_SUBSCRIBER = (
+    "every enabled alarm would notify nobody; give `email`, `https` or `existingTopicArn`, "
+    "or list every alarm in `disabled`"
+)
+
+
 class AlarmsConfig(StrictModel):
     """`rootguard:alarms`."""
 
@@ -69,33 +75,49 @@ class AlarmsConfig(StrictModel):
     https: list[HttpsUrl] = Field(
         default_factory=list, description="HTTPS endpoints subscribed to the topic."
     )
-    controls: dict[str, StrictBool] = Field(
-        default_factory=dict,
-        description='Turn catalog alarms on or off by control id, like {"4.1": false}.',
+    disabled: list[str] = Field(
+        default_factory=list,
+        description="Catalog alarms to turn off, by name (security-group-changes) or quoted "
+        'control id ("4.10").',
+    )
+    enabled: list[str] = Field(
+        default_factory=list,
+        description="Catalog alarms that are off by default to turn on, by name or quoted id.",
     )
 
-    @field_validator("controls", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _quoted_ids(cls, controls: Any) -> Any:
-        # YAML reads an unquoted 4.10 as the number 4.1: say so instead of "not a string".
-        for control in controls if isinstance(controls, dict) else ():
-            if not isinstance(control, str):
+    def _replaced_controls(cls, data: Any) -> Any:
+        # The old mapping `controls: {"4.10": false}` silently turned off 4.1 when a key was
+        # unquoted (YAML reads 4.10 as the number 4.1): refuse it and say what to write.
+        if isinstance(data, dict) and "controls" in data:
+            raise InvalidKey("controls", f"was replaced; write {_replacement(data['controls'])}")
+        return data
+
+    @field_validator("disabled", "enabled", mode="before")
+    @classmethod
+    def _alarm_references(cls, references: Any) -> Any:
+        for index, reference in enumerate(references if isinstance(references, list) else ()):
+            if isinstance(reference, bool | int | float):
+                raise InvalidKey(f"[{index}]", _number_message(reference))
+            if isinstance(reference, str) and lookup(reference) is None:
                 raise InvalidKey(
-                    str(control),
-                    f'control ids must be quoted strings like "4.10" (unquoted, YAML reads '
-                    f"them as numbers: this one became {control!r})",
+                    f"[{index}]",
+                    f"unknown alarm {reference[:60]!r}; the catalog's alarms are "
+                    + ", ".join(d.name for d in load_catalog()),
                 )
-        return controls
+        return references
+
+    def selected_alarms(self) -> list[AlarmDefinition]:
+        """The catalog's alarms this config turns on, in catalog order."""
+        return enabled_alarms(self.disabled, self.enabled)
 
     @model_validator(mode="after")
     def _check(self) -> AlarmsConfig:
-        known = control_ids()
-        for control in self.controls:
-            if control not in known:
-                raise InvalidKey(
-                    f"controls.{control}",
-                    f"unknown control id; the catalog has {', '.join(known)}",
-                )
+        for index, reference in enumerate(self.enabled):
+            definition = lookup(reference)
+            if definition is not None and {definition.name, definition.id} & set(self.disabled):
+                raise InvalidKey(f"enabled[{index}]", f"{reference!r} is also in disabled")
         if self.existing_topic_arn is not None:
             for key in ("email", "https"):
                 if getattr(self, key):
@@ -104,6 +126,9 @@ class AlarmsConfig(StrictModel):
                         "subscriptions cannot be added to existingTopicArn; its owner manages "
                         "them (remove this list or existingTopicArn)",
                     )
+        elif self.selected_alarms() and not (self.email or self.https):
+            # An alarm nobody hears is worse than none: it looks like coverage.
+            raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}")
         for key in ("email", "https"):
             endpoints: list[str] = getattr(self, key)
             seen = [endpoint.lower() for endpoint in endpoints]
@@ -111,3 +136,37 @@ class AlarmsConfig(StrictModel):
                 if seen[index] in seen[:index]:
                     raise InvalidKey(f"{key}[{index}]", f"{endpoint!r} is listed twice")
         return self
+
+
+def _number_message(value: object) -> str:
+    """A YAML number where an alarm reference belongs: name the alarms it may have meant."""
+    meant = [d for d in load_catalog() if _as_number(d.id) == value]
+    hint = " or ".join(f'"{d.id}" ({d.name})' for d in meant) if meant else '"4.10"'
+    return (
+        f"{value!r} is a number to YAML, not an alarm (an unquoted 4.10 reads as 4.1); "
+        f"quote it, like {hint}, or use the alarm's name"
+    )
+
+
+def _as_number(control_id: str) -> float | None:
+    try:
+        return float(control_id)
+    except ValueError:
+        return None
+
+
+def _replacement(controls: Any) -> str:
+    """`disabled: [...]` / `enabled: [...]` equivalent to an old `controls` mapping."""
+    lists: dict[bool, list[str]] = {False: [], True: []}
+    for key, on in controls.items() if isinstance(controls, dict) else ():
+        definition = lookup(key) if isinstance(key, str) else None
+        if definition is None:
+            return "`disabled: [<alarm name>, ...]` (names like security-group-changes)"
+        if isinstance(on, bool):
+            lists[on].append(definition.name)
+    parts = [
+        f"{key}: [{', '.join(names)}]"
+        for key, names in (("disabled", lists[False]), ("enabled", lists[True]))
+        if names
+    ]
+    return "`" + ("`, `".join(parts) or "disabled: [<alarm name>, ...]") + "` (alarm names)"

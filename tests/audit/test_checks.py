@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from rootguard.audit.catalog import AlarmControl, alarm_controls
+from rootguard.alarm_catalog import AlarmDefinition, by_id, load_catalog
 from rootguard.audit.checks import evaluate
 from rootguard.audit.checks.alarms import covers
 from rootguard.audit.checks.management import password_shortfalls
@@ -273,7 +273,7 @@ def test_no_organization_trail() -> None:
         "TRAIL-CWL",
     }
     assert all(f.status is Status.FAIL for f in found.values())
-    cis_controls = [c for c in alarm_controls() if c.cis]
+    cis_controls = [d for d in load_catalog() if d.is_cis]
     assert len([c for c, _ in found if c.startswith("ALARM-")]) == len(cis_controls)
 
 
@@ -308,8 +308,8 @@ def test_trail_status_unreadable() -> None:
 # --- Alarms ----------------------------------------------------------------------------------
 
 
-def control(control_id: str) -> AlarmControl:
-    return next(c for c in alarm_controls() if c.control == control_id)
+def control(control_id: str) -> AlarmDefinition:
+    return by_id()[control_id]
 
 
 def test_coverage_is_semantic() -> None:
@@ -396,7 +396,7 @@ def test_alarm_chain(
 def test_topic_without_confirmed_subscription_fails_every_alarm_on_it() -> None:
     facts = with_monitoring(secure_facts(), topics={TOPIC: TopicSubscriptions(0, 2)})
     found = problems(facts)
-    assert len(found) == len([c for c in alarm_controls() if c.cis])
+    assert len(found) == len([d for d in load_catalog() if d.is_cis])
     assert all("(2 pending) with no confirmed subscription" in f.evidence for f in found.values())
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from rootguard.audit.model import Finding, Status
 from rootguard.cli import main
 from rootguard.config import RootGuardConfig, load_config
+from tests.config_samples import ALARMS
 from tests.fakes import FakeAws, FakeOrganization
 from tests.fakes.organization import LOG_GROUP, Contact
 from tests.fakes.stack import deploy_guardrails, stack_config
@@ -64,7 +65,7 @@ def test_each_difference_is_a_finding(org: FakeOrganization, fake: FakeAws) -> N
     declared["accounts"].append(
         {"name": "ghost", "email": "aws+ghost@example.com", "ou": "Sandbox"}
     )
-    config = load_config({"organization": declared, "guardrails": GUARDRAILS})
+    config = load_config({"organization": declared, "guardrails": GUARDRAILS, "alarms": ALARMS})
 
     failing = sorted(
         (f.check_id, f.resource, f.evidence)
@@ -184,7 +185,7 @@ def test_contacts_and_alarms_drift(org: FakeOrganization, fake: FakeAws) -> None
     ]
     sections["alarms"] = {
         "email": ["security@example.com", "oncall@example.com"],
-        "controls": {"4.14": False},
+        "disabled": ["vpc-changes"],
     }
 
     failing = sorted(

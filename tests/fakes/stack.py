@@ -24,7 +24,8 @@ def stack_config(org: FakeOrganization, **sections: Any) -> RootGuardConfig:
             for account in org.members
         ],
     }
-    return load_config({"organization": organization, **sections})
+    alarms = {"email": ["security@example.com"]}  # an alarm needs a subscriber
+    return load_config({"organization": organization, "alarms": alarms, **sections})
 
 
 def deploy_guardrails(org: FakeOrganization, config: RootGuardConfig) -> list[str]:

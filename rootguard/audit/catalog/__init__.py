@@ -1,17 +1,17 @@
-"""The audit's catalog: check metadata and CIS alarm sample events, loaded from YAML once."""
+"""The audit's catalog: check metadata from checks.yaml, plus one check per alarm of the alarm
+catalog (rootguard/catalog/alarms.yaml, shared with the components), loaded once."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from rootguard.alarm_catalog import load_catalog
-from rootguard.compliance import NO_COMPLIANCE, Compliance, parse_compliance
+from rootguard.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.compliance import parse_compliance
 
 from ..model import Check, Severity
 
@@ -20,27 +20,6 @@ HERE = Path(__file__).resolve().parent
 ALARM_SEED = "Set up CloudWatch alarms on suspicious activity (seed 000 §3, seed 004 #9)"
 # The alarm checks are listed right after this one, so related checks stay together.
 ALARMS_AFTER = "TRAIL-CWL"
-ROOT_USAGE_CONTROL = "4.3"
-
-
-@dataclass(frozen=True)
-class AlarmControl:
-    """A CIS monitoring control: sample events a covering metric filter must match."""
-
-    control: str
-    title: str
-    severity: Severity
-    events: tuple[Mapping[str, Any], ...]  # a covering filter matches every one
-    not_events: tuple[Mapping[str, Any], ...]  # and none of these
-    cis: bool  # a CIS control (checked without a stack), or rootguard's own
-
-    @property
-    def cis_control(self) -> str | None:
-        return f"CIS {self.control}" if self.cis else None
-
-    @property
-    def check_id(self) -> str:
-        return f"ALARM-{self.control}"
 
 
 @cache
@@ -51,67 +30,35 @@ def checks() -> Mapping[str, Check]:
     for check_id, entry in raw.items():
         catalog[check_id] = _check(check_id, entry)
         if check_id == ALARMS_AFTER:
-            catalog.update((c.check_id, _alarm_check(c)) for c in alarm_controls())
+            catalog.update((alarm_check_id(d), _alarm_check(d)) for d in load_catalog())
     return catalog
 
 
-def _alarm_check(control: AlarmControl) -> Check:
+def alarm_check_id(definition: AlarmDefinition) -> str:
+    return f"ALARM-{definition.id}"
+
+
+def _alarm_check(definition: AlarmDefinition) -> Check:
+    cis = definition.compliance["cis-1.4"] or definition.compliance["cis-3.0"]
     return Check(
-        id=control.check_id,
-        title=f"Alarm on {control.title}, notifying a confirmed subscriber",
-        severity=control.severity,
+        id=alarm_check_id(definition),
+        title=f"{definition.title}: alarmed, notifying a confirmed subscriber",
+        severity=definition.severity,
         scope="trail",
-        cis_control=control.cis_control,
+        cis_control=f"CIS {', '.join(cis)}" if cis else None,
         seed_practice=ALARM_SEED,
-        compliance=_alarm_compliance(control.control),
+        compliance=definition.compliance,
         remediation=(
             f"On the organization trail's log group create a metric filter with the "
-            f"{control.control} pattern, an alarm on its metric (Sum >= 1 over 300 s) and "
+            f"{definition.id} pattern, an alarm on its metric (Sum >= 1 over 300 s) and "
             "an SNS topic with at least one confirmed subscription (rootguard:alarms does "
             "this); confirm pending subscriptions from the recipient's mailbox."
         ),
     )
 
 
-def _alarm_compliance(control_id: str) -> Compliance:
-    """The alarm catalog's `compliance:` for a control (empty while an entry has none)."""
-    for definition in load_catalog():
-        if definition.id == control_id:
-            found = getattr(definition, "compliance", None)
-            return found if isinstance(found, Mapping) else NO_COMPLIANCE
-    return NO_COMPLIANCE
-
-
 def check(check_id: str) -> Check:
     return checks()[check_id]
-
-
-@cache
-def alarm_controls() -> tuple[AlarmControl, ...]:
-    raw = _alarm_catalog()
-    return tuple(
-        AlarmControl(
-            control=str(entry["control"]),
-            title=str(entry["title"]),
-            severity=Severity(entry["severity"]),
-            events=tuple(entry["events"]),
-            not_events=tuple(entry.get("not_events", ())),
-            cis=bool(entry.get("cis", True)),
-        )
-        for entry in raw["controls"]
-    )
-
-
-@cache
-def benign_event() -> Mapping[str, Any]:
-    event: Mapping[str, Any] = _alarm_catalog()["benign_event"]
-    return event
-
-
-@cache
-def _alarm_catalog() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((HERE / "cis_alarms.yaml").read_text())
-    return data
 
 
 def _check(check_id: str, entry: Mapping[str, Any]) -> Check:

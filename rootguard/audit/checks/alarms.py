@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rootguard.alarm_catalog import AlarmDefinition, benign_event, load_catalog
 from rootguard.filter_pattern import ParseError, matches
 
-from ..catalog import AlarmControl, alarm_controls, benign_event, check
+from ..catalog import alarm_check_id, check
 from ..facts import (
     Alarm,
     AuditFacts,
@@ -37,14 +38,15 @@ class Coverage:
 
 def alarm_findings(facts: AuditFacts, settings: AuditSettings) -> list[Finding]:
     wanted = settings.alarm_controls
-    controls = [
-        c for c in alarm_controls() if (c.control in wanted if wanted is not None else c.cis)
-    ]
-    return [_judge(control, facts) for control in controls]
+    alarms = [d for d in load_catalog() if (d.id in wanted if wanted is not None else d.is_cis)]
+    return [_judge(definition, facts) for definition in alarms]
 
 
-def covers(pattern: str, control: AlarmControl) -> bool:
+def covers(pattern: str, control: AlarmDefinition) -> bool:
     """Whether a metric filter pattern matches the control's events and no event it must not.
+
+    The catalog's `quiet_events` are not demanded: they are rootguard's refinements, and a
+    filter with the benchmark's published text still covers the control.
 
     Raises rootguard.filter_pattern.ParseError for syntax outside the supported subset.
     """
@@ -53,7 +55,7 @@ def covers(pattern: str, control: AlarmControl) -> bool:
     )
 
 
-def coverage(filters: Iterable[MetricFilter], control: AlarmControl) -> Coverage:
+def coverage(filters: Iterable[MetricFilter], control: AlarmDefinition) -> Coverage:
     covering: list[MetricFilter] = []
     unreadable: list[str] = []
     for metric_filter in filters:
@@ -76,8 +78,8 @@ def fires_on_one_event(alarm: Alarm) -> bool:
     return False
 
 
-def _judge(control: AlarmControl, facts: AuditFacts) -> Finding:
-    item = check(control.check_id)
+def _judge(control: AlarmDefinition, facts: AuditFacts) -> Finding:
+    item = check(alarm_check_id(control))
     account = facts.management.account_id
     monitoring = facts.monitoring
     trail = monitoring.trail
@@ -94,14 +96,14 @@ def _judge(control: AlarmControl, facts: AuditFacts) -> Finding:
             return item.unknown(
                 account,
                 resource,
-                f"no metric filter on {log_group} could be shown to cover {control.control}; "
+                f"no metric filter on {log_group} could be shown to cover {control.id}; "
                 f"patterns the evaluator cannot read: {'; '.join(found.unreadable)}",
             )
         return item.failed(
             account,
             resource,
             f"none of the {len(filters)} metric filters on {log_group} matches the "
-            f"{control.control} sample events",
+            f"{control.id} sample events",
         )
     return _judge_alarms(item, account, resource, found.covering, monitoring)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rootguard.alarm_catalog import AlarmDefinition, enabled_alarms, load_catalog
+from rootguard.alarm_catalog import AlarmDefinition, load_catalog
 from rootguard.config import RootGuardConfig
 from rootguard.filter_pattern import ParseError, parse
 
@@ -25,7 +25,7 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
     assert not isinstance(filters, Skipped | Unavailable)
     assert not isinstance(alarms, Skipped | Unavailable)
     settings = config.alarms
-    enabled = enabled_alarms(settings.controls)
+    enabled = settings.selected_alarms()
     enabled_ids = {definition.id for definition in enabled}
     findings: list[Finding] = []
     for definition in load_catalog():
