@@ -79,8 +79,10 @@ class Clients:
         rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.region = region
-        # One budget per API for every client and thread: the quotas are per account.
-        self.rate_limiter = rate_limiter or RateLimiter()
+        # One budget per API for every client and thread: the quotas are per account. The
+        # audit passes `RateLimiter()` (AWS's quotas); without one nothing is paced here
+        # (`rootguard remediate` paces with its own limiters, rootguard/remediate/limits.py).
+        self.rate_limiter = rate_limiter or RateLimiter({})
         self.throttles = traffic.ThrottleCounter()
         self._profile = profile
         # Raises botocore's ProfileNotFound for an unknown profile: a usage error.

@@ -99,6 +99,7 @@ def remediate_member(
         response = session.call(
             clients.management("sts"),
             "assume_root",
+            task_policy_arn,  # the evidence's `target`: which task this session could do
             TargetPrincipal=account.id,
             TaskPolicyArn={"arn": task_policy_arn},
             DurationSeconds=MAX_ROOT_SESSION_SECONDS,

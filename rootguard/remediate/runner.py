@@ -120,16 +120,19 @@ def run_remediation(
                 progress,
             )
 
-        if not request.apply:
-            result.accounts = run(selection.targets, read_task, False)
-        elif confirm is None:
-            result.accounts = run(selection.targets, apply_task, True)
-        else:
-            result.accounts, result.confirmed = _confirmed_apply(
-                selection, run, read_task, apply_task, confirm
-            )
-            if not result.confirmed:
-                result.task_policy_arn = read_task  # declined: only the read sessions ran
+        try:
+            if not request.apply:
+                result.accounts = run(selection.targets, read_task, False)
+            elif confirm is None:
+                result.accounts = run(selection.targets, apply_task, True)
+            else:
+                result.accounts, result.confirmed = _confirmed_apply(
+                    selection, run, read_task, apply_task, confirm
+                )
+                if not result.confirmed:
+                    result.task_policy_arn = read_task  # declined: only the read sessions ran
+        except Interrupted as interrupted:
+            result.accounts = interrupted.results
     result.finished_at = clock()
     return result
 
@@ -173,6 +176,19 @@ def _require_root_access(clients: Clients) -> None:
         )
 
 
+INTERRUPTED = (
+    "interrupted (Ctrl-C): not handled, or its evidence was lost; a dry run shows what is left"
+)
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a run: the accounts handled so far, the rest marked as not handled."""
+
+    def __init__(self, results: list[AccountResult]) -> None:
+        super().__init__("interrupted")
+        self.results = results
+
+
 def _pool(
     pool: ThreadPoolExecutor,
     targets: Sequence[Target],
@@ -188,8 +204,31 @@ def _pool(
             results[futures[future]] = future.result()  # a guard violation or bug stops the run
             if progress is not None:
                 progress(done, len(targets))
+    except KeyboardInterrupt:
+        # Deletions may already have happened: finish the accounts in flight (seconds) and
+        # keep their evidence; the ones never started are reported as not handled.
+        for future in futures:
+            future.cancel()
+        for future, index in futures.items():
+            # Waits for an account in flight; one that failed has lost its evidence and is
+            # reported as not handled.
+            unfinished = results[index] is None and not future.cancelled()
+            if unfinished and future.exception() is None:
+                results[index] = future.result()
+        raise Interrupted(
+            [
+                result or _not_handled(target)
+                for result, target in zip(results, targets, strict=True)
+            ]
+        ) from None
     except BaseException:
         for future in futures:
             future.cancel()
         raise
     return [r for r in results if r is not None]
+
+
+def _not_handled(target: Target) -> AccountResult:
+    result = AccountResult(target.account.id, target.account.name, target.ou_path)
+    result.failures.append(INTERRUPTED)
+    return result

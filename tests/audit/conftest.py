@@ -46,7 +46,7 @@ def audit_clients(
         max_workers=max_workers,
         endpoint_url=endpoint_url,
         on_new_client=hook,
-        rate_limiter=None if paced else RateLimiter({}),
+        rate_limiter=RateLimiter() if paced else None,
         **options,  # type: ignore[arg-type]
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import threading
 
 import pytest
 
 from rootguard.audit.quotas import HEADROOM, Quota, RateLimiter, quotas
+from rootguard.cli import main
 from tests.fakes import FakeAws, FakeOrganization
 from tests.fakes.aws import documented_quotas
 
@@ -77,3 +79,17 @@ def test_the_audit_keeps_under_a_documented_quota_without_being_throttled() -> N
     assert fake.throttled == 0
     assert fake.count("GetAlternateContact") == 3 * 13
     assert {f.status.value for f in findings} == {"pass"}
+
+
+def test_the_command_paces_its_calls() -> None:
+    """`rootguard audit` keeps under the quotas: a burst of 39 contact reads is not sent."""
+    org = FakeOrganization.secure(members=12, ous=2)
+    fake = FakeAws(org, quotas=documented_quotas())
+    code = main(
+        ["audit", "--no-progress", "--max-workers", "16"],
+        stdout=io.StringIO(),
+        on_new_client=fake.attach,
+    )
+    assert code == 0
+    assert fake.count("GetAlternateContact") == 3 * 13
+    assert fake.throttled == 0

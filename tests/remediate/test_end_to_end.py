@@ -8,8 +8,10 @@ gets AccessDenied on any delete. Its records say what reached "AWS": every reque
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -19,7 +21,7 @@ from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Status
 from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
-from rootguard.cli import command_parser
+from rootguard.cli import command_parser, main
 from tests.fakes import MANAGEMENT, REGION, FakeAws, FakeOrganization
 
 from .conftest import Terminal, remediate, writes
@@ -331,3 +333,93 @@ def test_a_suspended_account_is_skipped_without_a_session(
     suspended = accounts[org.account_id("audit")]
     assert (suspended["outcome"], suspended["skipped"]) == ("skipped", "account is SUSPENDED")
     assert fake.count("AssumeRoot", account=org.account_id("audit")) == 0
+
+
+def test_a_stack_resolves_declared_names_and_its_region(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The stack file's declared name -> id wins (a live account may have been renamed)."""
+    payments = org.account("payments")
+    organization = {
+        "organizationalUnits": [{"path": ou.path, "id": ou.id} for ou in org.ous.values()],
+        "accounts": [
+            {"name": "pay", "email": payments.email, "ou": "Workloads/Prod", "id": payments.id}
+        ],
+    }
+    (tmp_path / "Pulumi.test.yaml").write_text(
+        json.dumps(
+            {
+                "config": {
+                    "aws:region": REGION,
+                    "rootguard:organization": organization,
+                    "rootguard:alarms": {"email": ["security@example.com"]},
+                }
+            }
+        )
+    )
+    out = io.StringIO()
+    code = main(
+        ["remediate", "--stack", "test", "--stacks-dir", str(tmp_path), "--account", "pay",
+         "--no-progress", "--format", "json"],
+        stdout=out, stdin=io.StringIO(), on_new_client=fake.attach,
+    )  # fmt: skip
+
+    assert code == 0, capsys.readouterr().err
+    document = json.loads(out.getvalue())
+    assert [a["accountId"] for a in document["accounts"]] == [payments.id]
+    assert (document["run"]["stack"], document["run"]["region"]) == ("test", REGION)
+
+
+def test_the_task_policy_is_the_caller_s_partition(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org.caller_arn = f"arn:aws-us-gov:sts::{MANAGEMENT}:assumed-role/Remediate/ci"
+
+    run = remediate(fake, capsys, "--account", "payments", "--apply", "--yes", "--format", "json")
+
+    assert run.code == 0, run.err
+    document = json.loads(run.out)
+    assert document["run"]["partition"] == "aws-us-gov"
+    assert document["run"]["taskPolicyArn"] == (
+        "arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
+    )
+    assigned = [c.params["TaskPolicyArn"] for c in fake.calls if c.operation == "AssumeRoot"]
+    assert assigned == [{"arn": document["run"]["taskPolicyArn"]}]
+
+
+def test_ctrl_c_keeps_the_evidence_of_what_was_done(
+    org: FakeOrganization,
+    fake: FakeAws,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from rootguard.remediate import runner
+
+    expected = dirty(org)
+    stop_at = org.account_id("sandbox-1")
+    real = runner.remediate_member
+
+    def interrupted(clients: Clients, account: Any, *args: Any, **kwargs: Any) -> Any:
+        if account.id == stop_at:
+            raise KeyboardInterrupt
+        return real(clients, account, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "remediate_member", interrupted)
+    target = tmp_path / "evidence.json"
+
+    run = remediate(
+        fake, capsys, "--all", "--apply", "--yes", "--max-workers", "1", "--format", "json",
+        "--output", str(target),
+    )  # fmt: skip
+
+    assert run.code == 1
+    accounts = {a["accountId"]: a for a in evidence(target)["accounts"]}  # type: ignore[attr-defined]
+    assert len(accounts) == len(org.members)
+    assert accounts[stop_at]["outcome"] == "failed"
+    assert accounts[stop_at]["failures"][0].startswith("interrupted (Ctrl-C)")
+    payments = org.account_id("payments")  # handled before sandbox-1 (one worker, id order)
+    assert accounts[payments]["outcome"] == "remediated"
+    assert deleted(fake)[payments] == expected[payments]
+    session = next(c for c in accounts[payments]["calls"] if c["operation"] == "AssumeRoot")
+    assert session["target"].endswith("/IAMDeleteRootUserCredentials")
