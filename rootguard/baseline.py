@@ -1,10 +1,13 @@
 """RootGuard: the whole root-user baseline for one organization, from one validated config."""
 
+import re
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 from pydantic import BaseModel
 
+from . import preflight
 from .alarms import SecurityAlarms
 from .args import Validated, links_of, validated
 from .config import RootGuardConfig
@@ -62,6 +65,9 @@ class RootGuard(pulumi.ComponentResource):
         self, name: str, args: RootGuardArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         config = validated(RootGuardConfig, args, links=_LINKS, where=f"RootGuard {name!r}")
+        if config.organization.mode == "adopt":
+            # Reads only, and before anything is registered: a full target stops the run.
+            _preflight(name, config)
         super().__init__("rootguard:index:RootGuard", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
@@ -162,3 +168,38 @@ def _attachment_ids(
         target.label: target_id(target)
         for target in guardrails.attachment_targets(organization_config)
     }
+
+
+def _preflight(name: str, config: RootGuardConfig) -> None:
+    """Adopt mode: count the live SCPs on every existing target (rootguard/preflight.py)."""
+    organization = aws.organizations.get_organization()
+    root_id = organization.roots[0].id
+    declared_ous = {ou.path: ou.id for ou in config.organization.organizational_units}
+    declared_accounts = {a.name: a.id for a in config.organization.accounts}
+
+    def existing(target: Target) -> tuple[str, str | None]:
+        if target.kind == "root":
+            return "the root", root_id
+        if target.kind == "ou":
+            return f"OU {target.key}", declared_ous.get(target.key)
+        return f"account {target.key}", declared_accounts.get(target.key)
+
+    attach_to = {
+        label: target_id
+        for label, target_id in map(
+            existing, config.guardrails.attachment_targets(config.organization)
+        )
+        if target_id is not None
+    }
+    # The root and every adopted OU: their SCPs reach the accounts below them too.
+    also_read = {"the root": root_id} | {
+        f"OU {path}": ou_id for path, ou_id in declared_ous.items() if ou_id is not None
+    }
+    preflight.run(
+        attach_to,
+        also_read,
+        needed=len(config.guardrails.policies()),
+        quota=config.guardrails.max_policies_per_target,
+        own_policy=re.compile(rf"{re.escape(name)}-guardrails-\d+"),
+        partition=aws.get_partition().partition,
+    )

@@ -63,7 +63,20 @@ class Organization(pulumi.ComponentResource):
         else:
             existing = aws.organizations.get_organization(opts=pulumi.InvokeOptions(parent=self))
             _verify_adopted(existing, config)
-            self.organization_id = pulumi.Output.from_input(existing.id)
+            # Missing trusted access is enabled here rather than stopping the run. Retained on
+            # delete: other tools come to rely on it, so `pulumi destroy` never disables it.
+            access = [
+                aws.organizations.AwsServiceAccess(
+                    f"{name}-trusted-access-{principal}",
+                    service_principal=principal,
+                    opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+                )
+                for principal in missing_trusted_access(existing, config)
+            ]
+            # Whatever waits for the organization waits for its trusted access too.
+            self.organization_id = pulumi.Output.all(existing.id, *[a.id for a in access]).apply(
+                lambda values: str(values[0])
+            )
             self.arn = pulumi.Output.from_input(existing.arn)
             self.management_account_id = pulumi.Output.from_input(existing.master_account_id)
             self.root_id = pulumi.Output.from_input(_root_id(existing.roots))
@@ -137,10 +150,19 @@ def _id_map(resources: dict[str, Any]) -> pulumi.Output[dict[str, str]]:
     return pulumi.Output.all(**{key: res.id for key, res in resources.items()}).apply(dict)
 
 
+def missing_trusted_access(
+    existing: aws.organizations.GetOrganizationResult, config: OrganizationConfig
+) -> list[str]:
+    """The service principals rootguard needs that have no trusted access yet."""
+    return sorted(set(config.service_principals) - set(existing.aws_service_access_principals))
+
+
 def _verify_adopted(
     existing: aws.organizations.GetOrganizationResult, config: OrganizationConfig
 ) -> None:
-    """Adopting creates nothing, so the settings rootguard relies on must already be on."""
+    """What no resource can switch on for an adopted organization must already be on:
+    all features and the SCP policy type (pulumi-aws has no resource for either outside
+    `aws.organizations.Organization`, which would take over the organization)."""
     problems: list[str] = []
     if existing.feature_set != "ALL":
         problems.append(
@@ -156,12 +178,6 @@ def _verify_adopted(
             "SCPs are not enabled (aws organizations enable-policy-type "
             f"--root-id {root.id} --policy-type {SCP_POLICY_TYPE})"
         )
-    missing = sorted(set(config.service_principals) - set(existing.aws_service_access_principals))
-    problems.extend(
-        f"no trusted access for {principal} "
-        f"(aws organizations enable-aws-service-access --service-principal {principal})"
-        for principal in missing
-    )
     if problems:
         raise RootGuardError(
             f"rootguard:organization.mode: adopted organization {existing.id} is not ready: "

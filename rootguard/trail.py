@@ -68,7 +68,12 @@ class OrgTrail(pulumi.ComponentResource):
             deletion_window_in_days=config.kms.deletion_window_days,
             policy=_json(
                 pulumi.Output.all(
-                    here.partition, here.account_id, here.region, trail_arn, log_group_arn
+                    here.partition,
+                    here.account_id,
+                    here.region,
+                    trail_arn,
+                    log_group_arn,
+                    here.dns_suffix,
                 ).apply(
                     lambda v: trail_policies.trail_key_policy(
                         partition=v[0],
@@ -77,6 +82,7 @@ class OrgTrail(pulumi.ComponentResource):
                         trail_arn=v[3],
                         log_group_arn=v[4],
                         readers=list(config.kms.readers),
+                        dns_suffix=v[5],
                     )
                 )
             ),

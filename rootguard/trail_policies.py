@@ -98,6 +98,7 @@ def trail_key_policy(
     trail_arn: str,
     log_group_arn: str,
     readers: list[str],
+    dns_suffix: str = "amazonaws.com",
 ) -> Policy:
     """The trail key: CloudTrail encrypts for this trail only, CloudWatch Logs for this log
     group only, named readers decrypt this trail's log files, and the account administers it
@@ -126,7 +127,7 @@ def trail_key_policy(
         {
             "Sid": "CloudWatchLogsEncryptsTrailLogGroup",
             "Effect": "Allow",
-            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
             "Action": [
                 "kms:Encrypt",
                 "kms:Decrypt",

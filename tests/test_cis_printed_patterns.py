@@ -8,6 +8,7 @@ tests/data/cis_printed_patterns.yaml (from Prowler's copies of CIS v1.4-v7.0).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,12 @@ import pytest
 import yaml
 
 from rootguard.alarm_catalog import AlarmDefinition, benign_event, by_id
+from rootguard.audit.checks import evaluate
 from rootguard.audit.checks.alarms import covers
+from rootguard.audit.model import Finding, Status
+from rootguard.audit.settings import AuditSettings
 from rootguard.filter_pattern import AllOf, AnyOf, Comparison, matches, parse
+from tests.fakes.facts import NOW, secure_facts, with_monitoring
 
 DATA = Path(__file__).parent / "data" / "cis_printed_patterns.yaml"
 
@@ -136,3 +141,24 @@ def test_a_printed_bare_phrase_is_one_value() -> None:
     assert matches(text, failed)
     assert not matches(text, {**failed, "errorMessage": "Failed"})
     assert matches("{ $.m = a  b }", {"m": "a  b"})  # spacing as written
+
+
+def alarm_41(pattern: str) -> Finding:
+    """The ALARM-4.1 finding of the secure organization with its 4.1 filter's pattern swapped."""
+    facts = secure_facts()
+    filters = facts.monitoring.metric_filters
+    assert isinstance(filters, tuple)
+    swapped = tuple(
+        replace(f, pattern=pattern) if covers(f.pattern, controls()["4.1"]) else f for f in filters
+    )
+    findings = evaluate(with_monitoring(facts, metric_filters=swapped), AuditSettings(), NOW)
+    (finding,) = [f for f in findings if f.check_id == "ALARM-4.1"]
+    return finding
+
+
+def test_the_audit_passes_the_v7_printed_41_and_fails_the_v3_one_with_the_reason() -> None:
+    by_version = {e["version"]: e["pattern"] for e in printed() if control_v14(e) == "4.1"}
+    assert alarm_41(by_version["7.0"]).status is Status.PASS
+    noisy = alarm_41(by_version["3.0"])
+    assert noisy.status is Status.FAIL
+    assert "matches the 4.1 sample events but also ordinary or unrelated calls" in noisy.evidence

@@ -112,20 +112,27 @@ def test_created_organization_enables_account_management_before_member_contacts(
     assert len(management) == 2
 
 
-def test_adopted_organization_without_account_management_access_registers_no_contact(
+def test_adopted_organization_without_account_management_access_enables_it_first(
     run_stack: RunStack,
 ) -> None:
     fake = FakeAws()
     fake.organization["awsServiceAccessPrincipals"] = ["cloudtrail.amazonaws.com"]
-    with pytest.raises(pulumi.RunError, match=r"no trusted access for account\.amazonaws\.com"):
-        run_stack(
-            {
-                "rootguard:organization": minimal_organization(),
-                "rootguard:contacts": contacts_section(),
-            },
-            fake=fake,
-        )
-    assert [name for kind, name in fake.registered if kind == CONTACT] == []
+    recording = run_stack(
+        {
+            "rootguard:organization": minimal_organization(),
+            "rootguard:contacts": contacts_section(),
+        },
+        fake=fake,
+    )
+    access = {
+        r.inputs["servicePrincipal"]: r
+        for r in recording.of_type("aws:organizations/awsServiceAccess:AwsServiceAccess")
+    }
+    assert "account.amazonaws.com" in access
+    members = [c for c in recording.of_type(CONTACT) if "accountId" in c.inputs]
+    assert members
+    for contact in members:
+        assert access["account.amazonaws.com"].urn in contact.depends_on, contact.name
 
 
 def test_without_contacts_the_program_warns_and_manages_none(run_stack: RunStack) -> None:

@@ -131,7 +131,6 @@ def test_outputs_map_paths_and_names_to_ids() -> None:
     ("change", "problem"),
     [
         ({"featureSet": "CONSOLIDATED_BILLING"}, "feature set is CONSOLIDATED_BILLING, not ALL"),
-        ({"awsServiceAccessPrincipals": ["account.amazonaws.com"]}, "no trusted access for"),
         (
             {"roots": [{"id": ROOT_ID, "arn": "arn", "name": "Root", "policyTypes": []}]},
             "SCPs are not enabled",

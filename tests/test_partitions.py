@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from rootguard.config.stack_file import read_stack_config, validate_stack_config
+from rootguard.offline.engine import Recording
 from rootguard.offline.fake_aws import FakeAws
 from rootguard.offline.plan import run_main
 from rootguard.regions import partition_of, partition_of_arn
@@ -37,19 +38,41 @@ def strings(value: Any) -> Iterator[str]:
             yield from strings(item)
 
 
-def planned_arns(region: str) -> list[str]:
-    """Every ARN in the inputs of the prod stack planned in `region`.
-
-    The stack file's own ARNs (break-glass roles, trail readers) are the user's to write in
-    their partition, so they are moved there first: any ARN left in another partition was
-    built by a component.
-    """
+def plan(region: str) -> Recording:
+    """The prod stack planned in `region`. The stack file's own ARNs (break-glass roles, trail
+    readers) are the user's to write in their partition, so they are moved there first."""
     partition = partition_of(region)
     raw = json.dumps(read_stack_config("prod")).replace('"arn:aws:', f'"arn:{partition}:')
     config = {**json.loads(raw), "aws:region": region}
     validated = validate_stack_config(config)
     fake = FakeAws(region=region, trusted_services=validated.organization.service_principals)
-    recording = run_main(config, stack="prod", fake=fake)
+    return run_main(config, stack="prod", fake=fake)
+
+
+@pytest.mark.parametrize(
+    ("region", "principal"),
+    [
+        ("us-east-1", "logs.us-east-1.amazonaws.com"),
+        ("us-gov-west-1", "logs.us-gov-west-1.amazonaws.com"),
+        ("cn-north-1", "logs.cn-north-1.amazonaws.com.cn"),
+    ],
+)
+def test_the_log_group_key_trusts_the_regional_logs_principal(region: str, principal: str) -> None:
+    keys = plan(region).of_type("aws:kms/key:Key")
+    services = {
+        statement["Principal"]["Service"]
+        for key in keys
+        for statement in json.loads(key.inputs["policy"])["Statement"]
+        if "Service" in statement.get("Principal", {})
+    }
+    assert principal in services
+    assert not any(s.startswith("logs.") and s != principal for s in services)
+
+
+def planned_arns(region: str) -> list[str]:
+    """Every ARN in the inputs of the prod stack planned in `region` (any ARN outside the
+    partition was built by a component)."""
+    recording = plan(region)
     return [
         match
         for registration in recording

@@ -62,6 +62,24 @@ def denies_root_actions(
     )
 
 
+def blocks_assume_root_sessions(
+    document: str, account_id: str = PLACEHOLDER_ACCOUNT, partition: str = "aws"
+) -> bool:
+    """Some statement denies every action to an AssumeRoot session on the account.
+
+    An AssumeRoot session acts as the account's root user and carries `aws:AssumedRoot =
+    "true"`; a root deny without an exception for that key (Control Tower's "Disallow actions
+    as a root user") leaves centralized root access unable to do any task in the account.
+    """
+    context = {**root_context(account_id, partition), "aws:assumedroot": "true"}
+    return any(
+        _covers_all_actions(statement)
+        and _covers_all_resources(statement)
+        and _conditions_hold(statement, context)
+        for statement in deny_statements(document)
+    )
+
+
 def denies_root_access_keys(
     document: str, account_id: str = PLACEHOLDER_ACCOUNT, partition: str = "aws"
 ) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
@@ -16,6 +17,15 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 from rootguard.config.organization import REQUIRED_SERVICE_PRINCIPALS
 from rootguard.regions import partition_of
 
+# AWS-managed; attached to the root and to every OU and account when SCPs are enabled.
+FULL_AWS_ACCESS = {
+    "id": "p-FullAWSAccess",
+    "name": "FullAWSAccess",
+    "description": "Allows access to every operation",
+    "awsManaged": True,
+    "content": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*",'
+    '"Resource":"*"}]}',
+}
 ORGANIZATION_ID = "o-exampleorg1"
 ROOT_ID = "r-ex12"
 MANAGEMENT_ACCOUNT_ID = "111111111111"
@@ -69,8 +79,14 @@ class FakeAws(Mocks):
         region: str = "us-east-1",
         trusted_services: Iterable[str] = (),
         organization: dict[str, Any] | None = None,
+        policies: Iterable[dict[str, Any]] = (),
+        attachments: dict[str, list[str]] | None = None,
     ):
         self.region = region
+        # Existing SCPs (id -> policy) and what is attached where (target id -> policy ids);
+        # a target not listed carries FullAWSAccess only, as AWS attaches it everywhere.
+        self.policies = {p["id"]: p for p in (FULL_AWS_ACCESS, *policies)}
+        self.attachments = dict(attachments or {})
         # The partition follows the region (us-gov-west-1 -> aws-us-gov), as the provider's
         # getPartition does, so every ARN the fake computes is in the program's partition.
         self.partition = partition_of(region)
@@ -91,6 +107,8 @@ class FakeAws(Mocks):
                 "dnsSuffix": _dns_suffix(self.partition),
                 "reverseDnsPrefix": ".".join(reversed(_dns_suffix(self.partition).split("."))),
             },
+            "aws:organizations/getPoliciesForTarget:getPoliciesForTarget": self._policies_for,
+            "aws:organizations/getPolicy:getPolicy": self._policy,
             "aws:index/getRegion:getRegion": lambda _: {
                 "id": self.region,
                 "name": self.region,
@@ -98,6 +116,27 @@ class FakeAws(Mocks):
                 "endpoint": f"ec2.{self.region}.{_dns_suffix(self.partition)}",
                 "description": self.region,
             },
+        }
+
+    def _policies_for(self, args: dict[str, Any]) -> dict[str, Any]:
+        target = args["targetId"]
+        ids = self.attachments.get(target, [FULL_AWS_ACCESS["id"]])
+        return {"id": target, "targetId": target, "filter": args.get("filter"), "ids": ids}
+
+    def _policy(self, args: dict[str, Any]) -> dict[str, Any]:
+        policy = self.policies.get(args["policyId"])
+        if policy is None:
+            raise UnknownInvoke(f"getPolicy: no policy {args['policyId']!r} in the fake AWS")
+        arn = f"arn:{self.partition}:organizations::{MANAGEMENT_ACCOUNT_ID}:policy/"
+        return {
+            "arn": f"{arn}{ORGANIZATION_ID}/service_control_policy/{policy['id']}",
+            "awsManaged": bool(policy.get("awsManaged", False)),
+            "content": policy["content"],
+            "description": policy.get("description", ""),
+            "id": policy["id"],
+            "name": policy["name"],
+            "policyId": policy["id"],
+            "type": "SERVICE_CONTROL_POLICY",
         }
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -216,3 +255,37 @@ _COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:sns/topic:Topic": _named_arn("sns", ""),
 }
+
+
+def described_organization(path: Path) -> dict[str, Any]:
+    """FakeAws keyword arguments from an organization description (YAML): the existing SCPs
+    (`policies`: id, name, description, `document` as a mapping) and `attachments` (target id
+    -> policy ids). examples/control-tower/organization.yaml models Control Tower."""
+    import json
+
+    import yaml
+
+    from rootguard.config import ConfigError
+
+    try:
+        document = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"--organization {path}: cannot read it ({error})") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"--organization {path}: must be a mapping with policies, attachments")
+    policies = [
+        {
+            **{k: v for k, v in policy.items() if k != "document"},
+            "content": json.dumps(policy["document"], separators=(",", ":")),
+        }
+        for policy in document.get("policies") or []
+    ]
+    attachments = {str(k): list(v) for k, v in (document.get("attachments") or {}).items()}
+    known = {p["id"] for p in policies} | {FULL_AWS_ACCESS["id"]}
+    for target, ids in attachments.items():
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise ConfigError(
+                f"--organization {path}: attachments.{target}: unknown policy {unknown[0]}"
+            )
+    return {"policies": policies, "attachments": attachments}

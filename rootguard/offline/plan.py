@@ -26,6 +26,7 @@ from rootguard.config import REGION_KEY, ConfigError, check_region
 from rootguard.config.stack_file import STACKS_DIR, read_stack_config, validate_stack_config
 
 from .engine import FakeAws, Recording, Registration, UnknownInvoke, run_program
+from .fake_aws import described_organization
 from .plan_view import Labels, natural_key, naturally_sorted, summary_lines
 from .project import Project, program_of, read_project
 
@@ -38,7 +39,10 @@ INLINE_LIMIT = 100
 
 
 def plan_stack(
-    stack: str, stacks_dir: Path | None = None, project: Path | None = None
+    stack: str,
+    stacks_dir: Path | None = None,
+    project: Path | None = None,
+    organization: Path | None = None,
 ) -> Recording:
     """Validate the stack file, then run the program under mocks with its config.
 
@@ -51,9 +55,11 @@ def plan_stack(
     # Fail fast with the one-line error, before the runtime starts.
     validated = validate_stack_config(config)
     # Offline there is no live organization to verify: assume the adopted one is ready.
+    # `organization` describes what already exists (examples/control-tower/organization.yaml).
     fake = FakeAws(
         region=str(config.get(REGION_KEY, "us-east-1")),
         trusted_services=validated.organization.service_principals,
+        **(described_organization(organization) if organization else {}),
     )
     return run_main(config, stack=stack, fake=fake)
 
@@ -226,6 +232,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="plan another Python Pulumi project's program (its Pulumi.yaml and stack files) "
         "instead of rootguard's own, e.g. examples/standalone-account",
     )
+    p.add_argument(
+        "--organization",
+        type=Path,
+        metavar="FILE",
+        help="describe the existing organization the mocks answer for (its SCPs and where they "
+        "are attached), e.g. examples/control-tower/organization.yaml",
+    )
     p.add_argument("--quiet", action="store_true", help="print only the summary")
 
 
@@ -238,6 +251,7 @@ def run(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
             args.stack,
             args.stacks_dir or (None if args.project else Path("stacks")),
             args.project,
+            args.organization,
         )
     except (ConfigError, pulumi.RunError, UnknownInvoke) as error:
         print(f"error: {one_line(str(error))}", file=sys.stderr)

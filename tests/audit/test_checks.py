@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -459,3 +460,41 @@ def test_blocking_respects_severity_and_unknowns() -> None:
     assert failing_low.blocks(Severity.LOW, allow_unknown=False)
     assert not failing_low.blocks(Severity.MEDIUM, allow_unknown=False)
     assert MANAGEMENT  # the factories' management account is the one judged
+
+
+def test_an_scp_that_blocks_assume_root_fails_the_accounts_below_it() -> None:
+    facts = secure_facts()
+    policies = facts.organization.policies
+    assert not isinstance(policies, Unavailable)
+    control_tower = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "GRRESTRICTROOTUSER",
+                    "Effect": "Deny",
+                    "Action": "*",
+                    "Resource": ["*"],
+                    "Condition": {"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}},
+                }
+            ],
+        }
+    )
+    blocker = replace(
+        policies[0],
+        id="p-ctguard01",
+        name="aws-guardrails-AbCdEf",
+        document=control_tower,
+        target_ids=frozenset({SANDBOX}),
+    )
+    found = {
+        f.resource: f
+        for f in judge(with_organization(facts, policies=(*policies, blocker)))
+        if f.check_id == "SCP-ASSUMEROOT-OPEN"
+    }
+    assert found[PLAY].status is Status.FAIL
+    assert "aws-guardrails-AbCdEf (p-ctguard01, attached at " in found[PLAY].evidence
+    assert found[APP].status is Status.PASS
+    # rootguard's own policies (the secure organization's) never block AssumeRoot.
+    clean = [f for f in judge(facts) if f.check_id == "SCP-ASSUMEROOT-OPEN"]
+    assert {f.status for f in clean} == {Status.PASS} and len(clean) == 2

@@ -423,3 +423,22 @@ def test_ctrl_c_keeps_the_evidence_of_what_was_done(
     assert deleted(fake)[payments] == expected[payments]
     session = next(c for c in accounts[payments]["calls"] if c["operation"] == "AssumeRoot")
     assert session["target"].endswith("/IAMDeleteRootUserCredentials")
+
+
+def test_the_job_summary_lists_the_accounts_that_had_credentials(
+    org: FakeOrganization, fake: FakeAws, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from rootguard.remediate.summary import main as summary
+
+    dirty(org)
+    org.deny_assume_root("audit")
+    target = tmp_path / "dry-run.json"
+    remediate(fake, capsys, "--all", "--format", "json", "--output", str(target))
+
+    assert summary([str(target)]) == 0
+    text = capsys.readouterr().out
+    members = {a.id for a in org.members}
+    rows = [line for line in text.splitlines() if line[2:14] in members]
+    assert {row.split(" | ")[1] for row in rows} == {"payments", "sandbox-1", "audit"}
+    assert "| failed | 0 | 0 | AccessDenied on sts:AssumeRoot" in text
+    assert "2 account(s) clean (not listed)." in text

@@ -34,6 +34,9 @@ from ..settings import AuditSettings
 class Coverage:
     covering: tuple[MetricFilter, ...]
     unreadable: tuple[str, ...]  # "filter-name: why the pattern could not be evaluated"
+    # Filters that match the control's events but also events they must not: too broad to
+    # be the control's alarm (it would fire all the time, and people mute such alarms).
+    too_broad: tuple[MetricFilter, ...] = ()
 
 
 def alarm_findings(facts: AuditFacts, settings: AuditSettings) -> list[Finding]:
@@ -58,13 +61,16 @@ def covers(pattern: str, control: AlarmDefinition) -> bool:
 def coverage(filters: Iterable[MetricFilter], control: AlarmDefinition) -> Coverage:
     covering: list[MetricFilter] = []
     unreadable: list[str] = []
+    too_broad: list[MetricFilter] = []
     for metric_filter in filters:
         try:
             if covers(metric_filter.pattern, control):
                 covering.append(metric_filter)
+            elif all(matches(metric_filter.pattern, event) for event in control.events):
+                too_broad.append(metric_filter)
         except ParseError as exc:
             unreadable.append(f"{metric_filter.name}: {exc}")
-    return Coverage(tuple(covering), tuple(unreadable))
+    return Coverage(tuple(covering), tuple(unreadable), tuple(too_broad))
 
 
 def fires_on_one_event(alarm: Alarm) -> bool:
@@ -98,6 +104,15 @@ def _judge(control: AlarmDefinition, facts: AuditFacts) -> Finding:
                 resource,
                 f"no metric filter on {log_group} could be shown to cover {control.id}; "
                 f"patterns the evaluator cannot read: {'; '.join(found.unreadable)}",
+            )
+        if found.too_broad:
+            return item.failed(
+                account,
+                resource,
+                f"filter {', '.join(f.name for f in found.too_broad)} on {log_group} matches the "
+                f"{control.id} sample events but also ordinary or unrelated calls, so it "
+                "is not a targeted alarm (|| where && was meant, as in the 4.1 pattern printed "
+                "in CIS v1.4-v3.0)",
             )
         return item.failed(
             account,

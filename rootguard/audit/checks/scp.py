@@ -14,7 +14,7 @@ from functools import partial
 from ..catalog import check
 from ..facts import AuditFacts, Organization, Policy, Unavailable
 from ..model import Check, Finding
-from ..policy import denies_root_access_keys, denies_root_actions
+from ..policy import blocks_assume_root_sessions, denies_root_access_keys, denies_root_actions
 from ..settings import ScpScope
 
 Judge = Callable[[str, str], bool]  # (document, account id) -> denies?
@@ -42,6 +42,58 @@ def scp_findings(facts: AuditFacts, scope: ScpScope) -> list[Finding]:
     ):
         in_partition = partial(judge, partition=facts.partition)
         findings.extend(_judge_targets(check(check_id), org, targets, in_partition, what))
+    findings.extend(assume_root_findings(facts))
+    return findings
+
+
+def assume_root_findings(facts: AuditFacts) -> list[Finding]:
+    """Each active member: no SCP in effect denies every action to an AssumeRoot session.
+
+    A root deny without an aws:AssumedRoot exception (Control Tower's root control) also
+    stops the sessions centralized root access opens; the account then keeps whatever root
+    credentials it has, and no task (delete credentials, unlock a policy) can run there.
+    """
+    item = check("SCP-ASSUMEROOT-OPEN")
+    org = facts.organization
+    policies = org.policies
+    lineage = org.lineage()
+    findings: list[Finding] = []
+    for account in sorted(org.members, key=lambda a: (a.name, a.id)):
+        label = f"account {account.name} ({account.id})"
+        if not account.active:
+            findings.append(
+                item.not_applicable(account.id, account.id, f"account is {account.state}")
+            )
+            continue
+        if not org.scp_enabled:
+            findings.append(item.passed(account.id, account.id, f"{label}: no SCP applies"))
+            continue
+        if isinstance(policies, Unavailable):
+            findings.append(item.unknown(account.id, account.id, policies.reason))
+            continue
+        readable, unreadable = _in_effect(policies, lineage.get(account.id, (account.id,)))
+        blocking = [
+            f"{policy.name} ({policy.id}, attached {_where(at, account.id)})"
+            for policy, document, at in readable
+            if blocks_assume_root_sessions(document, account.id, facts.partition)
+        ]
+        if blocking:
+            findings.append(
+                item.failed(
+                    account.id,
+                    account.id,
+                    f"{label}: {', '.join(blocking)} denies every action by the root user "
+                    "without an aws:AssumedRoot exception, so AssumeRoot sessions fail here",
+                )
+            )
+        elif unreadable:
+            findings.append(
+                item.unknown(account.id, account.id, f"{label}: " + "; ".join(unreadable))
+            )
+        else:
+            findings.append(
+                item.passed(account.id, account.id, f"{label}: no SCP in effect blocks AssumeRoot")
+            )
     return findings
 
 
@@ -135,19 +187,10 @@ def _judge_target(
     what: str,
 ) -> Finding:
     in_effect: list[str] = []
-    unreadable: list[str] = []
-    for policy in policies:
-        if isinstance(policy.target_ids, Unavailable):
-            unreadable.append(f"{policy.name}: {policy.target_ids.reason}")
-            continue
-        attached_at = [t for t in chain if t in policy.target_ids]
-        if not attached_at:
-            continue
-        where = "here" if attached_at[0] == target.id else f"at {attached_at[0]}"
-        if isinstance(policy.document, Unavailable):
-            unreadable.append(f"{policy.name}: {policy.document.reason}")
-            continue
-        if judge(policy.document, target.probe_account):
+    readable, unreadable = _in_effect(policies, chain)
+    for policy, document, at in readable:
+        where = _where(at, target.id)
+        if judge(document, target.probe_account):
             return item.passed(
                 target.account_id,
                 target.id,
@@ -167,3 +210,28 @@ def _judge_target(
         target.id,
         f"{target.label}: no SCP in effect denies {what}; SCPs in effect: {attached}",
     )
+
+
+def _in_effect(
+    policies: tuple[Policy, ...], chain: tuple[str, ...]
+) -> tuple[list[tuple[Policy, str, str]], list[str]]:
+    """The policies attached along `chain` (a target and its ancestors): (policy, document,
+    the nearest target it is attached to) for each readable one, and why others are not."""
+    readable: list[tuple[Policy, str, str]] = []
+    unreadable: list[str] = []
+    for policy in policies:
+        if isinstance(policy.target_ids, Unavailable):
+            unreadable.append(f"{policy.name}: {policy.target_ids.reason}")
+            continue
+        attached_at = [t for t in chain if t in policy.target_ids]
+        if not attached_at:
+            continue
+        if isinstance(policy.document, Unavailable):
+            unreadable.append(f"{policy.name}: {policy.document.reason}")
+            continue
+        readable.append((policy, policy.document, attached_at[0]))
+    return readable, unreadable
+
+
+def _where(attached_at: str, target_id: str) -> str:
+    return "here" if attached_at == target_id else f"at {attached_at}"
