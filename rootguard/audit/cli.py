@@ -58,7 +58,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The audit's options, on the `rootguard audit` subcommand's parser."""
     add_aws_arguments(p)
     add_stack_arguments(p, "compare with stacks/Pulumi.NAME.yaml (drift)")
-    p.add_argument("--format", choices=sorted(RENDERERS), default="table")
+    p.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        default="table",
+        help="table (default), json, sarif (code scanning), asff (Security Hub) or ocsf",
+    )
     p.add_argument("--output", metavar="FILE", type=Path, help="write the report here, not stdout")
     p.add_argument(
         "--fail-on",
@@ -212,7 +217,7 @@ def ou_path(value: str) -> str:
     path = value.strip().strip("/")
     if not path or "//" in path:
         raise argparse.ArgumentTypeError(
-            f"must be an OU path like Workloads/Prod, got {shorten(value)!r}"
+            f"must be an OU path like Workloads/Prod, got {shorten(value)}"
         )
     return path
 

@@ -10,6 +10,15 @@ already gone (NoSuchEntity) counts as deleted, so a second run changes nothing.
 
 Every call is recorded with its time and AWS's request id; a failure is recorded and the
 other credentials and accounts go on.
+
+Sources: the calls are exactly the actions of the task policies (rootguard/catalog/
+root_tasks.yaml, from the AWS Managed Policy Reference, IAMAuditRootUserCredentials and
+IAMDeleteRootUserCredentials); "Perform a privileged task on an AWS Organizations member
+account" (IAM User Guide) for deleting root credentials in an AssumeRoot session; the IAM API
+Reference for UserName: "When you make this request with root user credentials, you must use
+an AssumeRoot session to omit the user name" (DeleteLoginProfile, DeactivateMFADevice...), and
+"You must deactivate a user's virtual MFA device before you can delete it"
+(DeleteVirtualMFADevice); GetUser's PasswordLastUsed and GetAccessKeyLastUsed for last use.
 """
 
 from __future__ import annotations
