@@ -29,8 +29,18 @@ Event = Mapping[str, Any]
 MAX_PATTERN_LENGTH = 1024
 MAX_DESCRIPTION_LENGTH = 1024
 _TEXT_FIELDS = ("id", "name", "metric", "title", "severity", "meaning", "response", "pattern")
-_FIELDS = {*_TEXT_FIELDS, "enabled", "compliance", "events", "not_events", "quiet_events"}
-_REQUIRED = _FIELDS - {"not_events", "quiet_events"}
+_FIELDS = {
+    *_TEXT_FIELDS,
+    "enabled",
+    "compliance",
+    "events",
+    "not_events",
+    "quiet_events",
+    "quiet_for",
+}
+# What an alarm may be told to stay quiet for (`quiet_for`); the stack names who they are.
+QUIET_FOR = ("sanctioned-sessions", "pipeline")
+_REQUIRED = _FIELDS - {"not_events", "quiet_events", "quiet_for"}
 _CONTROL_ID = re.compile(r"[0-9]+\.[0-9]+(?:-[a-z0-9]+)?")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _METRIC_NAME = re.compile(r"[A-Za-z0-9]{1,255}")
@@ -58,6 +68,17 @@ class AlarmDefinition:
     events: tuple[Event, ...]  # the alarm fires on these; a credited filter matches them all
     not_events: tuple[Event, ...] = ()  # silent on these, and so is any credited filter
     quiet_events: tuple[Event, ...] = ()  # rootguard's pattern is silent on these too
+    quiet_for: str | None = None  # sanctioned-sessions | pipeline: see render()
+
+    def render(self, quiet: Quiet) -> str:
+        """The pattern deployed: `pattern`, AND-ed with exclusions for the known principals
+        this alarm stays quiet for (sanctioned AssumeRoot sessions, the deploy pipeline)."""
+        if self.quiet_for is None:
+            return self.pattern
+        clauses = quiet.clauses(self.quiet_for)
+        if not clauses:
+            return self.pattern
+        return "{ (" + self.pattern.strip()[1:-1].strip() + ") && " + " && ".join(clauses) + " }"
 
     @property
     def slug(self) -> str:
@@ -78,6 +99,38 @@ class AlarmDefinition:
         return (
             text[: MAX_DESCRIPTION_LENGTH - 1] + "…" if len(text) > MAX_DESCRIPTION_LENGTH else text
         )
+
+
+# The caller's role, as CloudTrail records a role session: the role's ARN, path included
+# (CloudTrail User Guide, "userIdentity element": sessionContext.sessionIssuer.arn).
+ISSUER = "$.userIdentity.sessionContext.sessionIssuer.arn"
+# The task policy of an sts:AssumeRoot call (IAM User Guide, "Track privileged tasks in AWS
+# CloudTrail": requestParameters.taskPolicyArn.arn).
+TASK_POLICY = "$.requestParameters.taskPolicyArn.arn"
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Who the alarms with `quiet_for` stay quiet for, as ARNs in this partition and account.
+
+    `sessions` are (role ARN, task policy ARN) pairs: an sts:AssumeRoot call by that role with
+    that task is sanctioned. `pipeline` is the deploy role whose contact changes are expected.
+    """
+
+    sessions: tuple[tuple[str, str], ...] = ()
+    pipeline: tuple[str, ...] = ()
+
+    def clauses(self, kind: str) -> list[str]:
+        # `!=` does not match an absent property (CloudWatch Logs), so each exclusion also
+        # lets through an event without the field: an IAM user has no sessionIssuer.
+        absent = f"{ISSUER} NOT EXISTS"
+        if kind == "sanctioned-sessions":
+            return [
+                f'({absent} || {ISSUER} != "{role}" || {TASK_POLICY} NOT EXISTS || '
+                f'{TASK_POLICY} != "{task}")'
+                for role, task in self.sessions
+            ]
+        return [f'({absent} || {ISSUER} != "{role}")' for role in self.pipeline]
 
 
 def _events(where: str, raw: Any) -> tuple[Event, ...]:
@@ -121,7 +174,11 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
         raise CatalogError(f"{where}.events: needs at least one event the pattern matches")
     if not raw.get("not_events") and not raw.get("quiet_events"):
         raise CatalogError(f"{where}: needs not_events or quiet_events the pattern ignores")
+    quiet_for = raw.get("quiet_for")
+    if quiet_for is not None and quiet_for not in QUIET_FOR:
+        raise CatalogError(f"{where}.quiet_for: must be one of {', '.join(QUIET_FOR)}")
     return AlarmDefinition(
+        quiet_for=quiet_for,
         id=raw["id"],
         name=raw["name"],
         metric=raw["metric"],

@@ -38,6 +38,17 @@ def _endpoint_suffix(endpoint: str) -> str:
     return hashlib.sha256(endpoint.lower().encode()).hexdigest()[:10]
 
 
+def _pattern(
+    definition: AlarmDefinition, config: AlarmsConfig, here: AwsContext | None
+) -> pulumi.Input[str]:
+    """The filter pattern, with the stack's sanctioned principals as this account's ARNs."""
+    if definition.quiet_for is None or here is None:
+        return definition.pattern
+    return pulumi.Output.all(here.partition, here.account_id).apply(
+        lambda v: definition.render(config.quiet(v[0], v[1]))
+    )
+
+
 def alarm_name(definition: AlarmDefinition) -> str:
     return f"rootguard-{definition.id}-{definition.metric}"
 
@@ -67,13 +78,15 @@ class SecurityAlarms(pulumi.ComponentResource):
             else self._topic(name, config)
         )
 
+        alarms = config.selected_alarms()
+        here = AwsContext.lookup(self) if any(d.quiet_for for d in alarms) else None
         alarm_arns: dict[str, pulumi.Output[str]] = {}
-        for definition in config.selected_alarms():
+        for definition in alarms:
             metric_filter = aws.cloudwatch.LogMetricFilter(
                 f"{name}-{definition.slug}-filter",
                 name=alarm_name(definition),
                 log_group_name=log_group_name,
-                pattern=definition.pattern,
+                pattern=_pattern(definition, config, here),
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                     name=definition.metric, namespace=config.namespace, value="1"
                 ),

@@ -195,6 +195,21 @@ def _preflight(name: str, config: RootGuardConfig) -> None:
     also_read = {"the root": root_id} | {
         f"OU {path}": ou_id for path, ou_id in declared_ous.items() if ou_id is not None
     }
+    # Routing around an exemption attaches to declared children only: the live nodes on
+    # that route must have no other children (rootguard/preflight.py).
+    account_ous = {a.name: a.ou for a in config.organization.accounts}
+    holders = preflight.exemption_holders(
+        config.guardrails.targets,
+        config.guardrails.exempt_ous,
+        [account_ous[name] for name in config.guardrails.exempt_accounts],
+    )
+    live_ids = {"": root_id} | {p: i for p, i in declared_ous.items() if i is not None}
+    preflight.check_no_silent_gaps(
+        {path: live_ids[path] for path in holders if path in live_ids},
+        declared_ous,
+        {a.name: (a.ou, a.id) for a in config.organization.accounts},
+        organization.master_account_id,
+    )
     preflight.run(
         attach_to,
         also_read,

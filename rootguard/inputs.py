@@ -411,6 +411,21 @@ class TrailConfig(TypedDict):
     """The customer-managed KMS key for log files and the log group."""
 
 
+class SanctionedSession(TypedDict):
+    """A role that routinely opens AssumeRoot sessions with these task policies."""
+
+    role: str
+    """The calling role in the management account. Must be an IAM role name in the management
+    account, optionally with its path, like rootguard-ci-read or ci/rootguard-ci-read.
+    """
+
+    tasks: list[str]
+    """The task policies it may use without raising the alarm. Each item: one of:
+    IAMAuditRootUserCredentials, IAMCreateRootUserPassword, IAMDeleteRootUserCredentials,
+    S3UnlockBucketPolicy, SQSUnlockQueuePolicy.
+    """
+
+
 class AlarmsConfig(TypedDict):
     """`rootguard:alarms`."""
 
@@ -446,6 +461,18 @@ class AlarmsConfig(TypedDict):
 
     enabled: NotRequired[list[str]]
     """Catalog alarms that are off by default to turn on, by name or quoted id. Default: []."""
+
+    sanctioned_sessions: NotRequired[list[SanctionedSession]]
+    """AssumeRoot sessions that do not raise the 4.3-assumeroot alarm: a role in the management
+    account and its task policies.
+    """
+
+    pipeline_roles: NotRequired[list[str]]
+    """Roles in the management account whose contact changes are expected (the deploy pipeline);
+    anyone else's raise 1.2-contacts. Each item: must be an IAM role name in the management
+    account, optionally with its path, like rootguard-ci-read or ci/rootguard-ci-read. Default:
+    ["rootguard-ci-deploy"].
+    """
 
 
 class RootGuardArgs(TypedDict):
@@ -701,6 +728,18 @@ class SecurityAlarmsArgs(TypedDict):
 
     enabled: NotRequired[list[str]]
     """Catalog alarms that are off by default to turn on, by name or quoted id. Default: []."""
+
+    sanctioned_sessions: NotRequired[list[SanctionedSession]]
+    """AssumeRoot sessions that do not raise the 4.3-assumeroot alarm: a role in the management
+    account and its task policies.
+    """
+
+    pipeline_roles: NotRequired[list[str]]
+    """Roles in the management account whose contact changes are expected (the deploy pipeline);
+    anyone else's raise 1.2-contacts. Each item: must be an IAM role name in the management
+    account, optionally with its path, like rootguard-ci-read or ci/rootguard-ci-read. Default:
+    ["rootguard-ci-deploy"].
+    """
 
     log_group_name: pulumi.Input[str]
     """The CloudTrail log group the metric filters read (OrgTrail's log_group_name, so the filters

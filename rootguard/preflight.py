@@ -136,3 +136,73 @@ def run(
     for warning in warnings:
         pulumi.log.warn(warning)
     return warnings
+
+
+def exemption_holders(
+    targets: Sequence[str] | None,
+    exempt_ous: Sequence[str],
+    exempt_account_ous: Sequence[str],
+) -> list[str]:
+    """The nodes (OU paths, "" for the root) whose children get the guardrails one by one
+    because an exemption lies below them: every ancestor of an exempt OU, and the OU of an
+    exempt account with its ancestors, up to the target that covers them."""
+    covering = targets or [""]
+    paths = [*(_parent(ou) for ou in exempt_ous), *exempt_account_ous]
+    holders: set[str] = set()
+    for path in paths:
+        node: str | None = path
+        while node is not None:
+            if any(_within(node, target) for target in covering):
+                holders.add(node)
+            node = None if node == "" else _parent(node)
+    return sorted(holders)
+
+
+def check_no_silent_gaps(
+    holders: Mapping[str, str],
+    declared_ous: Mapping[str, str | None],
+    declared_accounts: Mapping[str, tuple[str, str | None]],
+    management_account_id: str,
+) -> None:
+    """Stop when a live OU or account beside an exemption path is not declared: rootguard
+    attaches to the declared children of such a node only, so it would get no guardrails.
+
+    `holders` maps each existing holder's path ("" for the root) to its live id; the
+    declared maps are path -> id and account name -> (OU path, id).
+    """
+    gaps: list[str] = []
+    for path, node_id in holders.items():
+        where = "the root" if path == "" else f"OU {path}"
+        ous = {
+            ou_id or child.rsplit("/", 1)[-1]
+            for child, ou_id in declared_ous.items()
+            if _parent(child) == path
+        }
+        for child in aws.organizations.get_organizational_units(parent_id=node_id).children:
+            if child.id not in ous and child.name not in ous:
+                gaps.append(f"OU {child.name} ({child.id}) in {where}")
+        accounts = {
+            account_id or name for name, (ou, account_id) in declared_accounts.items() if ou == path
+        }
+        found = aws.organizations.get_organizational_unit_child_accounts(parent_id=node_id)
+        for account in found.accounts:
+            if account.id == management_account_id:
+                continue  # SCPs never apply to it
+            if account.id not in accounts and account.name not in accounts:
+                gaps.append(f"account {account.name} ({account.id}) in {where}")
+    if gaps:
+        raise RootGuardError(
+            "rootguard:guardrails: the exemptions route the guardrails around exempt OUs and "
+            "accounts, to the declared children of the nodes above them; these exist in AWS "
+            "but are not declared in rootguard:organization, so they would get no guardrails: "
+            + ", ".join(gaps)
+            + "; declare them (with their id) or exempt them explicitly"
+        )
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _within(path: str, ancestor: str) -> bool:
+    return ancestor == "" or path == ancestor or path.startswith(f"{ancestor}/")

@@ -14,7 +14,7 @@ import pytest
 from rootguard.audit.policy import blocks_assume_root_sessions
 from rootguard.cli import main
 from rootguard.config.guardrails import GuardrailPoliciesConfig
-from rootguard.offline.fake_aws import FULL_AWS_ACCESS, ROOT_ID, FakeAws
+from rootguard.offline.fake_aws import FULL_AWS_ACCESS, MANAGEMENT_ACCOUNT_ID, ROOT_ID, FakeAws
 from tests.conftest import minimal_organization
 from tests.package import REPO
 
@@ -215,3 +215,84 @@ def test_a_bad_organization_file_is_one_line(
     assert capsys.readouterr().err == (
         f"error: --organization {bad}: attachments.r-ex12: unknown policy p-nothere1\n"
     )
+
+
+GAPS = {
+    ROOT_ID: {
+        "ous": [
+            {"id": "ou-ab12-security", "name": "Security"},
+            {"id": "ou-ab12-workload", "name": "Workloads"},
+            {"id": "ou-ab12-legacy01", "name": "Legacy"},
+        ],
+        "accounts": [{"id": MANAGEMENT_ACCOUNT_ID, "name": "management"}],
+    },
+    "ou-ab12-security": {
+        "accounts": [
+            {"id": "210987654321", "name": "log-archive"},
+            {"id": "510987654321", "name": "old-app"},
+        ]
+    },
+}
+ADOPTED = minimal_organization(
+    organizationalUnits=[
+        {"path": "Security", "id": "ou-ab12-security"},
+        {"path": "Workloads", "id": "ou-ab12-workload"},
+    ],
+    accounts=[
+        {
+            "name": "log-archive",
+            "email": "aws+log@example.com",
+            "ou": "Security",
+            "id": "210987654321",
+        },
+    ],
+)
+
+
+def test_undeclared_live_children_beside_an_exemption_stop_the_run(
+    run_stack: Callable[..., Any],
+) -> None:
+    fake = FakeAws(children=GAPS)
+    with pytest.raises(pulumi.RunError) as error:
+        run_stack(
+            {
+                "rootguard:organization": ADOPTED,
+                "rootguard:guardrails": {"exemptAccounts": ["log-archive"]},
+            },
+            fake=fake,
+        )
+    message = str(error.value)
+    assert message.startswith("rootguard:guardrails: the exemptions route the guardrails around")
+    assert message.endswith(
+        "so they would get no guardrails: OU Legacy (ou-ab12-legacy01) in the root, "
+        "account old-app (510987654321) in OU Security; declare them (with their id) or exempt "
+        "them explicitly"
+    )
+    assert fake.registered == []
+
+
+def test_without_exemptions_the_children_inherit_and_are_not_read(
+    run_stack: Callable[..., Any],
+) -> None:
+    recording = run_stack({"rootguard:organization": ADOPTED}, fake=FakeAws(children=GAPS))
+    (attachment,) = recording.of_type("aws:organizations/policyAttachment:PolicyAttachment")
+    assert attachment.inputs["targetId"] == ROOT_ID
+
+
+def test_declared_live_children_are_fine(run_stack: Callable[..., Any]) -> None:
+    declared = {
+        ROOT_ID: {"ous": GAPS[ROOT_ID]["ous"][:2], "accounts": GAPS[ROOT_ID]["accounts"]},
+        "ou-ab12-security": {"accounts": GAPS["ou-ab12-security"]["accounts"][:1]},
+    }
+    recording = run_stack(
+        {
+            "rootguard:organization": ADOPTED,
+            "rootguard:guardrails": {"exemptAccounts": ["log-archive"]},
+        },
+        fake=FakeAws(children=declared),
+    )
+    targets = {
+        a.inputs["targetId"]
+        for a in recording.of_type("aws:organizations/policyAttachment:PolicyAttachment")
+    }
+    assert targets == {"ou-ab12-workload"}  # Security holds only the exempt account

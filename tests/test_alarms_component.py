@@ -12,7 +12,7 @@ from rootguard.alarm_catalog import load_catalog
 from rootguard.alarms import SecurityAlarms
 from rootguard.config.alarms import AlarmsConfig
 from rootguard.offline import Recording, Registration, run_program
-from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID, PARTITION
 from rootguard.trail import OrgTrail
 from tests.conftest import plain_args
 
@@ -70,11 +70,33 @@ def test_every_alarm_counts_a_filter_on_the_trail_log_group(default: Recording) 
 
 
 def test_filters_use_the_catalog_patterns(default: Recording) -> None:
-    patterns = {d.metric: d.pattern for d in load_catalog()}
+    # Sanctioned principals are rendered as ARNs in the deployment's partition and account.
+    config = AlarmsConfig.model_validate({"email": ["security@example.com"]})
+    quiet = config.quiet(PARTITION, MANAGEMENT_ACCOUNT_ID)
+    patterns = {d.metric: d.render(quiet) for d in load_catalog()}
     for metric_filter in default.of_type(FILTER):
         metric = metric_filter.inputs["metricTransformation"]["name"]
         assert metric_filter.inputs["pattern"] == patterns[metric]
         assert metric_filter.inputs["metricTransformation"]["namespace"] == "RootGuard/CIS"
+
+
+def test_sanctioned_sessions_are_rendered_for_this_account() -> None:
+    recording = run_alarms(
+        {
+            "email": ["security@example.com"],
+            "sanctionedSessions": [{"role": "ops/root-tasks", "tasks": ["S3UnlockBucketPolicy"]}],
+        }
+    )
+    (session,) = [
+        f
+        for f in recording.of_type(FILTER)
+        if f.inputs["name"].startswith("rootguard-4.3-assumeroot")
+    ]
+    pattern = session.inputs["pattern"]
+    role = f"arn:{PARTITION}:iam::{MANAGEMENT_ACCOUNT_ID}:role/ops/root-tasks"
+    assert f'!= "{role}"' in pattern
+    assert "root-task/S3UnlockBucketPolicy" in pattern
+    assert "rootguard-ci-read" not in pattern  # the stack's list replaces the default
 
 
 def test_every_alarm_notifies_the_topic_at_the_cis_threshold(default: Recording) -> None:
@@ -111,8 +133,8 @@ def test_alarm_descriptions_say_what_to_do(default: Recording) -> None:
     assert root.inputs["alarmDescription"].startswith("[4.3 CRITICAL] Root user credentials used")
     assert "When it fires:" in root.inputs["alarmDescription"]
     assert root.inputs["tags"] == {"rootguard:control": "4.3", "rootguard:severity": "critical"}
-    session = by_name["rootguard-4.3-assumeroot-AssumeRootSessions"]
-    assert session.inputs["tags"]["rootguard:severity"] == "info"
+    session = by_name["rootguard-4.3-assumeroot-UnsanctionedAssumeRoot"]
+    assert session.inputs["tags"]["rootguard:severity"] == "high"
 
 
 def test_topic_is_encrypted_with_its_own_protected_key(default: Recording) -> None:
@@ -165,7 +187,7 @@ def test_disabled_controls_are_not_deployed() -> None:
     names = {a.inputs["name"] for a in recording.of_type(ALARM)}
     assert not any(name.startswith(("rootguard-4.1-", "rootguard-4.10-")) for name in names)
     assert "4.1" not in recording.exports["alarm_arns"]
-    assert len(recording.of_type(FILTER)) == len(load_catalog()) - 2
+    assert len(recording.of_type(FILTER)) == len([d for d in load_catalog() if d.enabled]) - 2
 
 
 def test_existing_topic_is_notified_and_nothing_else_is_made() -> None:

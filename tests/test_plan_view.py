@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rootguard.alarm_catalog import load_catalog
 from rootguard.cli import main
 from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, fake_account_id
 from rootguard.offline.plan import plan_stack, render_tree
@@ -47,8 +48,9 @@ def test_the_summary_comes_first(prod: str) -> None:
 def test_the_summary_says_which_alarms_are_on_and_off(dev: str) -> None:
     (alarms,) = [line for line in dev.splitlines() if line.startswith("   alarms ")]
     on, off = alarms.split(": ", 1)[1].split("; ")
-    assert on.startswith("13 on (4.1, 4.2, 4.3, 4.3-assumeroot, 4.4,")
-    assert off == "3 off (4.10, 4.11, 4.13)"
+    assert on.startswith("19 on (1.2-contacts, 4.1, 4.2, 4.3, 4.3-accesskey, 4.3-assumeroot,")
+    # off: dev's three network alarms and the session-activity record, off by default
+    assert off == "4 off (4.3-session, 4.10, 4.11, 4.13)"
 
 
 def test_ou_parents_are_paths_and_new_ids_say_new(dev: str) -> None:
@@ -87,9 +89,10 @@ def test_imported_ids_are_real_and_labelled(prod: str) -> None:
 
 
 def test_alarms_are_in_natural_order(prod: str) -> None:
-    alarms = re.findall(r"MetricAlarm rootguard-alarms-(4-[\w-]+?)-alarm ", prod)
-    assert len(alarms) == 16
-    assert alarms == sorted(alarms, key=natural_key)
+    alarms = re.findall(r"MetricAlarm rootguard-alarms-(\d-[\w-]+?)-alarm ", prod)
+    assert len(alarms) == len([d for d in load_catalog() if d.enabled])
+    # the tree orders resources by their names' natural order
+    assert alarms == sorted(alarms, key=lambda slug: natural_key(f"{slug}-alarm"))
     assert alarms.index("4-2") < alarms.index("4-10")
     outputs = prod.split("\nOutputs:\n", 1)[1]
     ids = re.findall(r'^\s+"(4\.[\w-]+)": "', outputs, re.MULTILINE)

@@ -92,6 +92,7 @@ def test_the_runbooks_exist_and_have_commands() -> None:
         "account-recovery.md",
         "root-only-tasks.md",
         "remove-member-root-credentials.md",
+        "root-password-recovery.md",
     }
     assert len(ALL_COMMANDS) > 30
 

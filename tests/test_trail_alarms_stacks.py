@@ -10,7 +10,7 @@ import pytest
 from rootguard.alarms import alarm_name
 from rootguard.config.stack_file import load_stack_config, stack_names
 from rootguard.offline import Recording
-from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, PARTITION
 from rootguard.offline.plan import plan_stack, render_tree
 from tests.conftest import minimal_organization
 from tests.policy_checks import Kind, lint, privilege_problems
@@ -41,7 +41,8 @@ def test_plan_shows_trail_storage_and_every_alarm(stack: str) -> None:
         f.inputs["name"]: f.inputs["pattern"]
         for f in recording.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
     }
-    assert filters == {alarm_name(d): d.pattern for d in expected}
+    quiet = config.alarms.quiet(PARTITION, MANAGEMENT_ACCOUNT_ID)  # the stacks' regions: aws
+    assert filters == {alarm_name(d): d.render(quiet) for d in expected}
 
     tree = render_tree(stack, recording)
     assert f"Trail rootguard-trail-trail  ({TRAIL})" in tree

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..alarm_catalog import AlarmDefinition, enabled_alarms, load_catalog, lookup
+from ..alarm_catalog import (
+    MAX_PATTERN_LENGTH,
+    AlarmDefinition,
+    Quiet,
+    enabled_alarms,
+    load_catalog,
+    lookup,
+)
 from .base import InvalidKey, Matching, StrictModel
 
 MetricNamespace = Annotated[
@@ -48,6 +55,45 @@ HttpsUrl = Annotated[
         max_length=2048,
     ),
 ]
+
+
+# The AWS managed task policies sts:AssumeRoot accepts (STS API Reference, AssumeRoot,
+# TaskPolicyArn: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html).
+RootTaskName = Literal[
+    "IAMAuditRootUserCredentials",
+    "IAMCreateRootUserPassword",
+    "IAMDeleteRootUserCredentials",
+    "S3UnlockBucketPolicy",
+    "SQSUnlockQueuePolicy",
+]
+# A role in the management account, by name with an optional path (`ci/rootguard-ci-read`).
+RoleName = Annotated[
+    str,
+    Matching(
+        r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}",
+        "an IAM role name in the management account, optionally with its path, like "
+        "rootguard-ci-read or ci/rootguard-ci-read",
+        max_length=512,
+    ),
+]
+
+
+class SanctionedSession(StrictModel):
+    """A role that routinely opens AssumeRoot sessions with these task policies."""
+
+    role: RoleName = Field(description="The calling role in the management account.")
+    tasks: list[RootTaskName] = Field(
+        min_length=1, description="The task policies it may use without raising the alarm."
+    )
+
+
+def _default_sessions() -> list[dict[str, Any]]:
+    # The shared CI roles: the daily audit reads, the remediation deletes root credentials.
+    # Plain data (validated as the field's default), so the schema can show it.
+    return [
+        {"role": "rootguard-ci-read", "tasks": ["IAMAuditRootUserCredentials"]},
+        {"role": "rootguard-ci-remediate", "tasks": ["IAMDeleteRootUserCredentials"]},
+    ]
 
 
 NO_SUBSCRIBER = (
@@ -108,6 +154,33 @@ class AlarmsConfig(StrictModel):
                 )
         return references
 
+    sanctioned_sessions: list[SanctionedSession] = Field(
+        default_factory=_default_sessions,
+        validate_default=True,
+        description="AssumeRoot sessions that do not raise the 4.3-assumeroot alarm: a role in "
+        "the management account and its task policies.",
+    )
+    pipeline_roles: list[RoleName] = Field(
+        default_factory=lambda: ["rootguard-ci-deploy"],
+        description="Roles in the management account whose contact changes are expected (the "
+        "deploy pipeline); anyone else's raise 1.2-contacts.",
+    )
+
+    def quiet(self, partition: str, account_id: str) -> Quiet:
+        """The sanctioned principals as ARNs in the deployment's partition and account."""
+
+        def role(name: str) -> str:
+            return f"arn:{partition}:iam::{account_id}:role/{name}"
+
+        return Quiet(
+            sessions=tuple(
+                (role(s.role), f"arn:{partition}:iam::aws:policy/root-task/{task}")
+                for s in self.sanctioned_sessions
+                for task in s.tasks
+            ),
+            pipeline=tuple(role(name) for name in self.pipeline_roles),
+        )
+
     def selected_alarms(self) -> list[AlarmDefinition]:
         """The catalog's alarms this config turns on, in catalog order."""
         return enabled_alarms(self.disabled, self.enabled)
@@ -129,6 +202,20 @@ class AlarmsConfig(StrictModel):
         elif self.selected_alarms() and not (self.email or self.https):
             # An alarm nobody hears is worse than none: it looks like coverage.
             raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}")
+        # The longest ARNs rootguard may render (aws-us-gov, a 12-digit account) must fit
+        # CloudWatch's 1024-character pattern limit.
+        widest = self.quiet("aws-us-gov", "123456789012")
+        for definition in self.selected_alarms():
+            length = len(definition.render(widest))
+            if length > MAX_PATTERN_LENGTH:
+                key = (
+                    "sanctionedSessions" if definition.quiet_for != "pipeline" else "pipelineRoles"
+                )
+                raise InvalidKey(
+                    key,
+                    f"the {definition.id} pattern would be {length} characters, over "
+                    f"CloudWatch's {MAX_PATTERN_LENGTH}; list fewer roles or tasks",
+                )
         for key in ("email", "https"):
             endpoints: list[str] = getattr(self, key)
             seen = [endpoint.lower() for endpoint in endpoints]

@@ -81,12 +81,16 @@ class FakeAws(Mocks):
         organization: dict[str, Any] | None = None,
         policies: Iterable[dict[str, Any]] = (),
         attachments: dict[str, list[str]] | None = None,
+        children: dict[str, dict[str, list[dict[str, str]]]] | None = None,
     ):
         self.region = region
         # Existing SCPs (id -> policy) and what is attached where (target id -> policy ids);
         # a target not listed carries FullAWSAccess only, as AWS attaches it everywhere.
         self.policies = {p["id"]: p for p in (FULL_AWS_ACCESS, *policies)}
         self.attachments = dict(attachments or {})
+        # What already exists below the root and adopted OUs: parent id -> {"ous": [{id,
+        # name}], "accounts": [{id, name}]}; a parent not listed has no live children.
+        self.children = dict(children or {})
         # The partition follows the region (us-gov-west-1 -> aws-us-gov), as the provider's
         # getPartition does, so every ARN the fake computes is in the program's partition.
         self.partition = partition_of(region)
@@ -109,6 +113,31 @@ class FakeAws(Mocks):
             },
             "aws:organizations/getPoliciesForTarget:getPoliciesForTarget": self._policies_for,
             "aws:organizations/getPolicy:getPolicy": self._policy,
+            "aws:organizations/getOrganizationalUnits:getOrganizationalUnits": lambda a: {
+                "id": a["parentId"],
+                "parentId": a["parentId"],
+                "children": [
+                    {"arn": f"arn:{self.partition}:organizations::ou/{c['id']}", **c}
+                    for c in self.children.get(a["parentId"], {}).get("ous", [])
+                ],
+            },
+            "aws:organizations/getOrganizationalUnitChildAccounts:"
+            "getOrganizationalUnitChildAccounts": lambda a: {
+                "id": a["parentId"],
+                "parentId": a["parentId"],
+                "accounts": [
+                    {
+                        "arn": f"arn:{self.partition}:organizations::account/{c['id']}",
+                        "email": c.get("email", f"aws+{c['name']}@example.com"),
+                        "joinedMethod": "CREATED",
+                        "joinedTimestamp": "2024-01-01T00:00:00Z",
+                        "state": "ACTIVE",
+                        "status": "ACTIVE",
+                        **c,
+                    }
+                    for c in self.children.get(a["parentId"], {}).get("accounts", [])
+                ],
+            },
             "aws:index/getRegion:getRegion": lambda _: {
                 "id": self.region,
                 "name": self.region,
@@ -259,8 +288,9 @@ _COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
 
 def described_organization(path: Path) -> dict[str, Any]:
     """FakeAws keyword arguments from an organization description (YAML): the existing SCPs
-    (`policies`: id, name, description, `document` as a mapping) and `attachments` (target id
-    -> policy ids). examples/control-tower/organization.yaml models Control Tower."""
+    (`policies`: id, name, description, `document` as a mapping), `attachments` (target id
+    -> policy ids) and `children` (parent id -> `ous` and `accounts`, each id and name).
+    examples/control-tower/organization.yaml models Control Tower."""
     import json
 
     import yaml
@@ -288,4 +318,5 @@ def described_organization(path: Path) -> dict[str, Any]:
             raise ConfigError(
                 f"--organization {path}: attachments.{target}: unknown policy {unknown[0]}"
             )
-    return {"policies": policies, "attachments": attachments}
+    children = {str(k): dict(v) for k, v in (document.get("children") or {}).items()}
+    return {"policies": policies, "attachments": attachments, "children": children}

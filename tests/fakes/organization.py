@@ -18,6 +18,7 @@ from typing import Any
 
 from rootguard import scp
 from rootguard.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.config.alarms import AlarmsConfig
 
 REGION = "us-east-1"
 MANAGEMENT = "111111111111"
@@ -53,6 +54,9 @@ def guardrails() -> dict[str, Any]:
     return scp.policy_document(
         [scp.render_statement(entry, exempt_principals=()) for entry in scp.load_catalog()]
     )
+
+
+DEFAULT_ALARMS = AlarmsConfig.model_validate({"email": ["security@example.com"]})
 
 
 def alarms() -> dict[str, AlarmDefinition]:
@@ -346,8 +350,9 @@ class FakeOrganization:
         topic = self.topic_arn(TOPIC_NAME)
         self.topics[topic] = [SubscriptionState("email", "security@example.com")]
         self.metric_filters[LOG_GROUP] = []
-        for control in alarms():
-            self.put_alarm(control, topic)
+        for control, alarm in alarms().items():
+            if alarm.enabled:  # what a stack without `enabled:` deploys
+                self.put_alarm(control, topic)
 
     def put_alarm(self, control: str, topic_arn: str) -> None:
         """The control's metric filter (if missing) and its alarm, notifying `topic_arn`."""
@@ -355,7 +360,9 @@ class FakeOrganization:
         filters = self.metric_filters.setdefault(LOG_GROUP, [])
         name = f"rootguard-{alarm.slug}"
         if not any(f.name == name for f in filters):
-            filters.append(MetricFilterState(name, alarm.pattern, NAMESPACE, alarm.metric))
+            # As rootguard deploys it: the default sanctioned principals of this account.
+            pattern = alarm.render(DEFAULT_ALARMS.quiet("aws", self.management_id))
+            filters.append(MetricFilterState(name, pattern, NAMESPACE, alarm.metric))
         self.alarms = [a for a in self.alarms if a.name != name]
         self.alarms.append(AlarmState(name, NAMESPACE, alarm.metric, [topic_arn]))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rootguard.alarm_catalog import AlarmDefinition, load_catalog
+from rootguard.alarm_catalog import load_catalog
 from rootguard.config import RootGuardConfig
 from rootguard.filter_pattern import ParseError, parse
 
@@ -12,7 +12,8 @@ from ..model import Check, Finding
 
 
 def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
-    """Each enabled catalog alarm: its filter (same pattern), its alarm, the configured topic."""
+    """Each enabled catalog alarm: its filter (the pattern rootguard would deploy here, with the
+    stack's sanctioned principals), its alarm, the configured topic."""
     item = check("DRIFT-ALARM")
     management = facts.organization.management_account_id
     monitoring = facts.monitoring
@@ -44,7 +45,15 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
                 )
             continue
         findings.append(
-            _alarm_drift(item, management, resource, definition, metric, publishing, alarms)
+            _alarm_drift(
+                item,
+                management,
+                resource,
+                definition.render(settings.quiet(facts.partition, management)),
+                metric,
+                publishing,
+                alarms,
+            )
         )
     findings.extend(_subscription_drift(facts, config))
     return findings
@@ -54,7 +63,7 @@ def _alarm_drift(
     item: Check,
     account: str,
     resource: str,
-    definition: AlarmDefinition,
+    pattern: str,
     metric: tuple[str, str],
     publishing: list[MetricFilter],
     alarms: tuple[Alarm, ...],
@@ -62,7 +71,7 @@ def _alarm_drift(
     name = "/".join(metric)
     if not publishing:
         return item.failed(account, resource, f"no metric filter publishes {name}")
-    same = [f for f in publishing if _same_pattern(f.pattern, definition.pattern)]
+    same = [f for f in publishing if _same_pattern(f.pattern, pattern)]
     if not same:
         return item.failed(
             account,
