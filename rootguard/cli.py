@@ -10,6 +10,7 @@ Usage mistakes are one line on stderr and exit 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -84,7 +85,13 @@ def main(
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return _run(args, stdout, stdin, on_new_client)
+    try:
+        return _run(args, stdout, stdin, on_new_client)
+    except BrokenPipeError:
+        # `rootguard plan dev | head`: the reader has gone, which is not an error of ours.
+        # Point stdout at nothing so the interpreter's final flush cannot raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run(

@@ -95,6 +95,14 @@ class GuardrailsConfig(TypedDict):
     Default: [].
     """
 
+    assume_root_principals: NotRequired[list[str]]
+    """Roles allowed to open AssumeRoot sessions from a member account: exempt from
+    DenyMemberAssumeRoot only. rootguard:rootAccess.delegatedAdministrator adds its administrator
+    role here. Each item: must be an IAM role or user ARN pattern like
+    arn:aws:iam::*:role/BreakGlass (account id or *, wildcards * and ? allowed in the name).
+    Default: [].
+    """
+
     max_policy_characters: NotRequired[int]
     """AWS's SCP size quota, in characters. At least 256. At most 10240. Default: 5120."""
 
@@ -124,6 +132,21 @@ class GuardrailsConfig(TypedDict):
     """
 
 
+class DelegatedAdministratorConfig(TypedDict):
+    """A member account registered as IAM's delegated administrator (iam.amazonaws.com): it may
+    manage member root credentials and open AssumeRoot sessions, like the management account.
+    """
+
+    account_id: str
+    """The member account to register (it must exist). Must be a 12-digit AWS account id."""
+
+    role_name: str
+    """The role in that account that opens AssumeRoot sessions; it is exempted from
+    DenyMemberAssumeRoot, every other principal there stays denied. Must be an IAM role name,
+    optionally with its path, like RootTasks or ops/RootTasks.
+    """
+
+
 class RootAccessConfig(TypedDict):
     """`rootguard:rootAccess`. Both features are on by default (CIS v7.0)."""
 
@@ -135,6 +158,12 @@ class RootAccessConfig(TypedDict):
     root_sessions: NotRequired[bool]
     """RootSessions: the management account can open short AssumeRoot sessions for the few tasks
     that need root in a member account. Default: true.
+    """
+
+    delegated_administrator: NotRequired[DelegatedAdministratorConfig | None]
+    """Register a member account as delegated administrator for centralized root access
+    (iam.amazonaws.com); its role is exempted from DenyMemberAssumeRoot automatically. Default:
+    null.
     """
 
 
@@ -543,6 +572,14 @@ class GuardrailsArgs(TypedDict):
     Default: [].
     """
 
+    assume_root_principals: NotRequired[list[str]]
+    """Roles allowed to open AssumeRoot sessions from a member account: exempt from
+    DenyMemberAssumeRoot only. rootguard:rootAccess.delegatedAdministrator adds its administrator
+    role here. Each item: must be an IAM role or user ARN pattern like
+    arn:aws:iam::*:role/BreakGlass (account id or *, wildcards * and ? allowed in the name).
+    Default: [].
+    """
+
     max_policy_characters: NotRequired[int]
     """AWS's SCP size quota, in characters. At least 256. At most 10240. Default: 5120."""
 
@@ -578,6 +615,12 @@ class RootAccessArgs(TypedDict):
     root_sessions: NotRequired[bool]
     """RootSessions: the management account can open short AssumeRoot sessions for the few tasks
     that need root in a member account. Default: true.
+    """
+
+    delegated_administrator: NotRequired[DelegatedAdministratorConfig | None]
+    """Register a member account as delegated administrator for centralized root access
+    (iam.amazonaws.com); its role is exempted from DenyMemberAssumeRoot automatically. Default:
+    null.
     """
 
     organization_id: NotRequired[pulumi.Input[str]]

@@ -4,8 +4,11 @@ import pulumi
 import pulumi_aws as aws
 
 from .args import links_of, validated, waits_for
+from .config.guardrails import ASSUME_ROOT_STATEMENT
 from .config.root_access import RootAccessConfig
 from .inputs import RootAccessArgs as RootAccessArgs  # re-exported
+
+IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com"
 
 _LINKS = links_of(RootAccessArgs, RootAccessConfig)
 
@@ -37,5 +40,23 @@ class RootAccess(pulumi.ComponentResource):
                     depends_on=[] if organization_id is None else [waits_for(organization_id)],
                 ),
             )
+        outputs: dict[str, object] = {}
+        admin = config.delegated_administrator
+        if admin is not None:
+            # Registering needs trusted access for IAM, which the organization id carries.
+            aws.organizations.DelegatedAdministrator(
+                f"{name}-delegated-admin",
+                account_id=admin.account_id,
+                service_principal=IAM_SERVICE_PRINCIPAL,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[] if organization_id is None else [waits_for(organization_id)],
+                ),
+            )
+            outputs["delegatedAdministrator"] = {
+                "accountId": admin.account_id,
+                "assumeRootRole": admin.role_arn_pattern,
+                "exemptFrom": ASSUME_ROOT_STATEMENT,
+            }
         self.enabled_features = pulumi.Output.from_input(features)
-        self.register_outputs({"enabledFeatures": self.enabled_features})
+        self.register_outputs({"enabledFeatures": self.enabled_features, **outputs})

@@ -121,13 +121,19 @@ def catalog_ids(catalog: Sequence[CatalogEntry] | None = None) -> tuple[str, ...
     return tuple(entry.id for entry in (load_catalog() if catalog is None else catalog))
 
 
-def render_statement(entry: CatalogEntry, exempt_principals: Sequence[str]) -> dict[str, Any]:
-    """The statement with its Sid and, if exemptible, the principal exemptions.
+def render_statement(
+    entry: CatalogEntry,
+    exempt_principals: Sequence[str],
+    statement_exemptions: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """The statement with its Sid and, if exemptible, the principal exemptions: those of
+    every exemptible statement plus this statement's own (`statement_exemptions[id]`).
 
     Exemptions join the statement's other conditions (AND): the statement then denies only
     principals whose ARN matches none of the patterns.
     """
     statement: dict[str, Any] = {"Sid": entry.id, **copy.deepcopy(dict(entry.statement))}
+    exempt_principals = [*exempt_principals, *(statement_exemptions or {}).get(entry.id, ())]
     if entry.exemptible and exempt_principals:
         condition = statement.setdefault("Condition", {})
         not_like = condition.setdefault("ArnNotLike", {})
@@ -142,6 +148,7 @@ def render_policies(
     exempt_principals: Sequence[str] = (),
     quotas: Quotas | None = None,
     catalog: Sequence[CatalogEntry] | None = None,
+    statement_exemptions: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[RenderedPolicy, ...]:
     """Render the selected statements into as few policies as the quotas allow.
 
@@ -165,7 +172,10 @@ def render_policies(
             f"no SCP slot is left on a target ({quotas.describe_slots()}); at least 1 is needed",
         )
 
-    texts = [minify(render_statement(entry, exempt_principals)) for entry in selected]
+    texts = [
+        minify(render_statement(entry, exempt_principals, statement_exemptions))
+        for entry in selected
+    ]
     capacity = quotas.max_policy_characters - _EMPTY_DOCUMENT_CHARACTERS + 1
     for entry, text in zip(selected, texts, strict=True):
         alone = _EMPTY_DOCUMENT_CHARACTERS + len(text)

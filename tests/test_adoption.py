@@ -296,3 +296,54 @@ def test_declared_live_children_are_fine(run_stack: Callable[..., Any]) -> None:
         for a in recording.of_type("aws:organizations/policyAttachment:PolicyAttachment")
     }
     assert targets == {"ou-ab12-workload"}  # Security holds only the exempt account
+
+
+def test_a_delegated_administrator_is_registered_and_its_role_exempted(
+    run_stack: Callable[..., Any],
+) -> None:
+    from rootguard.offline.plan import render_tree
+
+    recording = run_stack(
+        {
+            "rootguard:organization": minimal_organization(),
+            "rootguard:rootAccess": {
+                "delegatedAdministrator": {"accountId": "610987654321", "roleName": "ops/RootTasks"}
+            },
+        }
+    )
+    (admin,) = recording.of_type("aws:organizations/delegatedAdministrator:DelegatedAdministrator")
+    assert admin.inputs == {"accountId": "610987654321", "servicePrincipal": "iam.amazonaws.com"}
+    role = "arn:*:iam::610987654321:role/ops/RootTasks"
+    statements = {
+        statement["Sid"]: statement
+        for policy in recording.of_type("aws:organizations/policy:Policy")
+        for statement in json.loads(policy.inputs["content"])["Statement"]
+    }
+    assume_root = statements["DenyMemberAssumeRoot"]["Condition"]["ArnNotLike"]
+    assert assume_root["aws:PrincipalArn"] == [role]
+    # Only that statement: the role stays denied everything else the guardrails deny.
+    assert all(
+        role not in json.dumps(s) for sid, s in statements.items() if sid != "DenyMemberAssumeRoot"
+    )
+    assert (
+        "   root access: delegated administrator 610987654321 (iam.amazonaws.com); its role "
+        f"{role} is exempt from DenyMemberAssumeRoot"
+    ) in render_tree("test", recording)
+
+
+def test_a_bad_delegated_administrator_is_one_line(run_stack: Callable[..., Any]) -> None:
+    fake = FakeAws()
+    with pytest.raises(pulumi.RunError) as error:
+        run_stack(
+            {
+                "rootguard:organization": minimal_organization(),
+                "rootguard:rootAccess": {
+                    "delegatedAdministrator": {"accountId": "6109", "roleName": "RootTasks"}
+                },
+            },
+            fake=fake,
+        )
+    assert str(error.value).startswith(
+        "rootguard:rootAccess.delegatedAdministrator.accountId: must be a 12-digit AWS account id"
+    )
+    assert fake.registered == []

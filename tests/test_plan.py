@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from rootguard.cli import main
 from rootguard.config.stack_file import STACKS_DIR
 from tests.conftest import minimal_organization
+from tests.package import REPO
 
 
 def test_plan_prints_a_tree_and_writes_json(
@@ -94,3 +97,20 @@ def test_main_program_rejects_bad_config_before_registering_anything(run_stack: 
 def test_main_program_rejects_a_non_mapping_section(run_stack: Any) -> None:
     with pytest.raises(pulumi.RunError, match=r"^rootguard:organization: must be a structured"):
         run_stack({"rootguard:organization": "not json"})
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`rootguard plan prod | head`: the plan is larger than a pipe's buffer, so the writer
+    meets a closed pipe; that ends the command quietly, without a traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rootguard", "plan", "prod"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"Plan for stack 'prod'")
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, errors
+    assert "Traceback" not in errors

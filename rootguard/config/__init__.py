@@ -21,7 +21,7 @@ from .contacts import ContactsConfig, check_contact_targets
 from .guardrails import GuardrailsConfig, check_guardrail_references
 from .organization import OrganizationConfig
 from .password_policy import PasswordPolicyConfig
-from .root_access import RootAccessConfig
+from .root_access import DelegatedAdministratorConfig, RootAccessConfig
 from .trail import TrailConfig
 
 NAMESPACE = "rootguard"
@@ -71,6 +71,32 @@ class RootGuardConfig(StrictModel):
         description="CIS metric filters, alarms and who hears them (required: an alarm needs "
         "a subscriber).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exempt_the_delegated_administrator(cls, raw: Any) -> Any:
+        """The IAM delegated administrator's role may open AssumeRoot sessions: add it to
+        guardrails.assumeRootPrincipals (anything malformed is left for validation to name)."""
+        if not isinstance(raw, dict):
+            return raw
+        root_access = raw.get("rootAccess", raw.get("root_access"))
+        admin = root_access.get("delegatedAdministrator") if isinstance(root_access, dict) else None
+        guardrails = raw.get("guardrails", {})
+        if not isinstance(admin, dict) or not isinstance(guardrails, dict):
+            return raw
+        try:
+            pattern = DelegatedAdministratorConfig.model_validate(admin).role_arn_pattern
+        except ValidationError:
+            return raw
+        key = (
+            "assume_root_principals"
+            if "assume_root_principals" in guardrails
+            else ("assumeRootPrincipals")
+        )
+        existing = guardrails.get(key) or []
+        if not isinstance(existing, list) or pattern in existing:
+            return raw
+        return {**raw, "guardrails": {**guardrails, key: [*existing, pattern]}}
 
     @model_validator(mode="after")
     def _check_references(self) -> RootGuardConfig:

@@ -19,6 +19,9 @@ from ..scp import (
 from .base import AccountName, InvalidKey, Matching, StrictModel, shorten
 from .organization import OrganizationConfig, OuPath
 
+# The statement that keeps AssumeRoot sessions in the management account.
+ASSUME_ROOT_STATEMENT = "DenyMemberAssumeRoot"
+
 # The highest quotas AWS is reported to allow (see REFERENCE.md); the defaults are lower.
 MAX_POLICY_CHARACTERS_LIMIT = 10240
 MAX_POLICIES_PER_TARGET_LIMIT = 10
@@ -69,6 +72,14 @@ class GuardrailPoliciesConfig(StrictModel):
             "exemptible statement (not from the root statements)."
         ),
     )
+    assume_root_principals: list[PrincipalArnPattern] = Field(
+        default_factory=list,
+        description=(
+            "Roles allowed to open AssumeRoot sessions from a member account: exempt from "
+            "DenyMemberAssumeRoot only. rootguard:rootAccess.delegatedAdministrator adds its "
+            "administrator role here."
+        ),
+    )
     max_policy_characters: int = Field(
         default=DEFAULT_MAX_POLICY_CHARACTERS,
         ge=256,
@@ -92,6 +103,7 @@ class GuardrailPoliciesConfig(StrictModel):
     def _check_policies(self) -> GuardrailPoliciesConfig:
         _no_duplicates("statements", self.statements)
         _no_duplicates("exemptPrincipals", self.exempt_principals)
+        _no_duplicates("assumeRootPrincipals", self.assume_root_principals)
         for index, pattern in enumerate(self.exempt_principals):
             name = pattern.split(":", 5)[5].split("/", 1)[1]
             if not name.strip("*?/"):
@@ -116,7 +128,12 @@ class GuardrailPoliciesConfig(StrictModel):
 
     def policies(self) -> tuple[RenderedPolicy, ...]:
         """The rendered SCPs, each within the quotas (checked when the config loads)."""
-        return render_policies(self.statements, self.exempt_principals, self.quotas)
+        return render_policies(
+            self.statements,
+            self.exempt_principals,
+            self.quotas,
+            statement_exemptions={ASSUME_ROOT_STATEMENT: self.assume_root_principals},
+        )
 
 
 class GuardrailsConfig(GuardrailPoliciesConfig):

@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from .base import StrictModel
+from .base import AccountId, Matching, StrictModel
+
+# IAM role names and paths: letters, digits and +=,.@_- (IAM User Guide, IAM object names).
+RoleName = Annotated[
+    str,
+    Matching(
+        r"/?(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}",
+        "an IAM role name, optionally with its path, like RootTasks or ops/RootTasks",
+        max_length=512,
+    ),
+]
+
+
+class DelegatedAdministratorConfig(StrictModel):
+    """A member account registered as IAM's delegated administrator (iam.amazonaws.com): it
+    may manage member root credentials and open AssumeRoot sessions, like the management
+    account."""
+
+    account_id: AccountId = Field(description="The member account to register (it must exist).")
+    role_name: RoleName = Field(
+        description=(
+            "The role in that account that opens AssumeRoot sessions; it is exempted from "
+            "DenyMemberAssumeRoot, every other principal there stays denied."
+        )
+    )
+
+    @property
+    def role_arn_pattern(self) -> str:
+        path = self.role_name.strip("/")
+        return f"arn:*:iam::{self.account_id}:role/{path}"
 
 
 class RootAccessConfig(StrictModel):
@@ -22,6 +53,14 @@ class RootAccessConfig(StrictModel):
         description=(
             "RootSessions: the management account can open short AssumeRoot sessions for the "
             "few tasks that need root in a member account."
+        ),
+    )
+
+    delegated_administrator: DelegatedAdministratorConfig | None = Field(
+        default=None,
+        description=(
+            "Register a member account as delegated administrator for centralized root access "
+            "(iam.amazonaws.com); its role is exempted from DenyMemberAssumeRoot automatically."
         ),
     )
 

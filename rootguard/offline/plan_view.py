@@ -22,6 +22,7 @@ _POLICY = "aws:organizations/policy:Policy"
 _ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 _ALARMS_COMPONENT = "rootguard:index:SecurityAlarms"
 _GUARDRAILS_COMPONENT = "rootguard:index:Guardrails"
+_ROOT_ACCESS_COMPONENT = "rootguard:index:RootAccess"
 # Invented ids that also appear inside longer strings (ARNs, account-scoped names).
 _OPAQUE_ID = re.compile(
     r"\d{12}|ou-[0-9a-z]+-[0-9a-z]+|p-[0-9a-z]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -146,6 +147,14 @@ def summary_lines(recording: Recording, labels: Labels) -> Iterator[str]:
             yield (
                 f"   SCP {policy.get('name')}: {len(statements)} statements, "
                 f"{policy.get('size')}, attached to {targets}"
+            )
+    for component in recording.of_type(_ROOT_ACCESS_COMPONENT):
+        admin = recording.component_outputs.get(component.urn, {}).get("delegatedAdministrator")
+        if admin:
+            yield (
+                f"   root access: delegated administrator {admin['accountId']} "
+                f"(iam.amazonaws.com); its role {admin['assumeRootRole']} is exempt from "
+                f"{admin['exemptFrom']}"
             )
     for component in recording.of_type(_ALARMS_COMPONENT):
         yield f"   alarms ({component.name}): {_alarms(recording, component)}"
