@@ -50,8 +50,10 @@ check: lint typecheck test
 ## Regenerate what is generated from the config models: the stack files' JSON schema and the
 ## components' TypedDict inputs.
 schema: $(STAMP)
-	$(PY) -m rootguard.config.schema > stacks/rootguard.schema.json
-	$(PY) -m rootguard.config.component_inputs > rootguard/inputs.py
+	$(PY) -m rootguard.config.schema > stacks/rootguard.schema.json.new
+	$(PY) -m rootguard.config.component_inputs > rootguard/inputs.py.new
+	mv stacks/rootguard.schema.json.new stacks/rootguard.schema.json
+	mv rootguard/inputs.py.new rootguard/inputs.py
 
 ## Regenerate the README and docs/audit.md tables that repeat catalog text (alarms, SCP
 ## statements, audit checks); a test fails when they are stale.

@@ -75,8 +75,15 @@ class SecurityAlarms(pulumi.ComponentResource):
         topic_arn: pulumi.Output[str] = (
             pulumi.Output.from_input(config.existing_topic_arn)
             if config.existing_topic_arn is not None
-            else self._topic(name, config)
+            else self._topic(name, config.topic_name, config.email, config.https)
         )
+        # Per-severity routes: each its own encrypted topic and subscribers.
+        routes = {
+            severity: self._topic(
+                f"{name}-{severity}", config.route_topic_name(severity), r.email, r.https
+            )
+            for severity, r in config.routes.items()
+        }
 
         alarms = config.selected_alarms()
         here = AwsContext.lookup(self) if any(d.quiet_for for d in alarms) else None
@@ -105,7 +112,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 threshold=THRESHOLD,
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",
-                alarm_actions=[topic_arn],
+                alarm_actions=[routes.get(definition.severity.value, topic_arn)],
                 tags={
                     "rootguard:control": definition.id,
                     "rootguard:severity": definition.severity.value,
@@ -119,20 +126,22 @@ class SecurityAlarms(pulumi.ComponentResource):
         self.alarm_arns = pulumi.Output.all(**alarm_arns).apply(dict)
         self.register_outputs({"topic_arn": self.topic_arn, "alarm_arns": self.alarm_arns})
 
-    def _topic(self, name: str, config: AlarmsConfig) -> pulumi.Output[str]:
+    def _topic(
+        self, name: str, topic_name: str, email: list[str], https: list[str]
+    ) -> pulumi.Output[str]:
         """The encrypted topic, its policy and subscriptions; returns the topic ARN."""
         here = AwsContext.lookup(self)
         child = pulumi.ResourceOptions(parent=self)
         # Known before the topic exists, so the key policy can name it without a cycle.
         topic_arn = pulumi.Output.all(here.partition, here.region, here.account_id).apply(
-            lambda v: alarm_policies.topic_arn(v[0], v[1], v[2], config.topic_name)
+            lambda v: alarm_policies.topic_arn(v[0], v[1], v[2], topic_name)
         )
         alarm_arns = pulumi.Output.all(here.partition, here.region, here.account_id).apply(
             lambda v: alarm_policies.alarm_arn_pattern(v[0], v[1], v[2])
         )
         key = aws.kms.Key(
             f"{name}-topic-key",
-            description=f"Encrypts SNS topic {config.topic_name} for rootguard's alarms",
+            description=f"Encrypts SNS topic {topic_name} for rootguard's alarms",
             enable_key_rotation=True,
             policy=_json(
                 pulumi.Output.all(here.partition, here.account_id, topic_arn, alarm_arns).apply(
@@ -145,13 +154,13 @@ class SecurityAlarms(pulumi.ComponentResource):
         )
         aws.kms.Alias(
             f"{name}-topic-key-alias",
-            name=f"alias/rootguard/{config.topic_name}",
+            name=f"alias/rootguard/{topic_name}",
             target_key_id=key.key_id,
             opts=child,
         )
         topic = aws.sns.Topic(
             f"{name}-topic",
-            name=config.topic_name,
+            name=topic_name,
             display_name="rootguard security alarms",
             kms_master_key_id=key.arn,
             opts=child,
@@ -168,7 +177,7 @@ class SecurityAlarms(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        for protocol, endpoints in (("email", config.email), ("https", config.https)):
+        for protocol, endpoints in (("email", email), ("https", https)):
             for endpoint in endpoints:
                 aws.sns.TopicSubscription(
                     f"{name}-{protocol}-{_endpoint_suffix(endpoint)}",

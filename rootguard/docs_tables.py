@@ -68,6 +68,31 @@ def alarms_table() -> str:
     )
 
 
+# Where each severity goes in the `prod` stack (stacks/Pulumi.prod.yaml) and how fast to act.
+_DESTINATIONS = {
+    "critical": (
+        "`routes.critical`: the paging topic (HTTPS to the pager, on-call mailbox)",
+        "act now: the runbook in the alarm",
+    ),
+    "high": ("the default topic (security mailbox, incident webhook)", "within the hour"),
+    "medium": ("the default topic", "the same day"),
+    "low": ("the default topic", "in bulk"),
+    "info": ("`routes.info`: a low-priority mailbox", "a record, no action"),
+}
+
+
+def paging_table() -> str:
+    rows = []
+    for severity, (destination, response) in _DESTINATIONS.items():
+        alarms = [
+            d.id + ("" if d.enabled else " (off by default)")
+            for d in alarm_catalog()
+            if d.severity.value == severity
+        ]
+        rows.append([severity, ", ".join(alarms) or "-", destination, response])
+    return _table(["Severity", "Alarms (ids)", "Goes to (prod)", "Expected response"], rows)
+
+
 def scp_statements_table() -> str:
     return _table(
         ["Statement", "Blocks", "Why", "Control", "Exemptible"],
@@ -90,6 +115,7 @@ def audit_checks_table() -> str:
 
 TABLES: dict[str, Callable[[], str]] = {
     "alarms": alarms_table,
+    "paging": paging_table,
     "scp-statements": scp_statements_table,
     "audit-checks": audit_checks_table,
 }

@@ -440,6 +440,25 @@ class TrailConfig(TypedDict):
     """The customer-managed KMS key for log files and the log group."""
 
 
+class Route(TypedDict):
+    """Where the alarms of one severity go instead of the default topic: a topic of their own."""
+
+    topic_name: NotRequired[str | None]
+    """The route's SNS topic (default: <topicName>-<severity>). Must be an SNS topic name of 1-256
+    letters, digits, '_' or '-'. Default: null.
+    """
+
+    email: NotRequired[list[str]]
+    """Addresses subscribed to the route's topic. Each item: must be an email address like
+    security@example.com. Default: [].
+    """
+
+    https: NotRequired[list[str]]
+    """HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the route's topic. Each item: must be an
+    https:// URL like https://hooks.example.com/aws-alarms. Default: [].
+    """
+
+
 class SanctionedSession(TypedDict):
     """A role that routinely opens AssumeRoot sessions with these task policies."""
 
@@ -490,6 +509,12 @@ class AlarmsConfig(TypedDict):
 
     enabled: NotRequired[list[str]]
     """Catalog alarms that are off by default to turn on, by name or quoted id. Default: []."""
+
+    routes: NotRequired[dict[str, Route]]
+    """Per-severity destinations, like critical -> a paging topic, info -> a low-priority one; other
+    severities notify the default topic. Each key: one of: critical, high, medium, low, info.
+    Default: {}.
+    """
 
     sanctioned_sessions: NotRequired[list[SanctionedSession]]
     """AssumeRoot sessions that do not raise the 4.3-assumeroot alarm: a role in the management
@@ -771,6 +796,12 @@ class SecurityAlarmsArgs(TypedDict):
 
     enabled: NotRequired[list[str]]
     """Catalog alarms that are off by default to turn on, by name or quoted id. Default: []."""
+
+    routes: NotRequired[dict[str, Route]]
+    """Per-severity destinations, like critical -> a paging topic, info -> a low-priority one; other
+    severities notify the default topic. Each key: one of: critical, high, medium, low, info.
+    Default: {}.
+    """
 
     sanctioned_sessions: NotRequired[list[SanctionedSession]]
     """AssumeRoot sessions that do not raise the 4.3-assumeroot alarm: a role in the management

@@ -19,6 +19,7 @@ from tests.conftest import plain_args
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 EXISTING_TOPIC = "arn:aws:sns:us-east-1:123456789012:org-security"
 
 
@@ -211,3 +212,42 @@ def test_every_control_off_leaves_an_empty_alarm_map() -> None:
     recording = run_alarms({"disabled": [d.name for d in load_catalog()]})
     assert not recording.of_type(ALARM) and not recording.of_type(FILTER)
     assert recording.exports["alarm_arns"] == {}
+
+
+def test_every_alarm_notifies_a_topic_someone_hears(default: Recording) -> None:
+    """No silent alarm: each has an action, and each topic it notifies has a subscriber."""
+    routed = run_alarms(
+        {
+            "email": ["security@example.com"],
+            "routes": {
+                "critical": {"https": ["https://events.pagerduty.example.com/enqueue"]},
+                "info": {"email": ["security-digest@example.com"]},
+            },
+            "enabled": ["assumeroot-session-activity"],
+        }
+    )
+    for recording in (default, routed):
+        topics = {t.outputs["arn"]: t for t in recording.of_type(TOPIC)}
+        subscribed = {s.inputs["topic"] for s in recording.of_type(SUBSCRIPTION)}
+        for alarm in recording.of_type(ALARM):
+            assert alarm.inputs["alarmActions"], alarm.name
+            for action in alarm.inputs["alarmActions"]:
+                assert action in topics and action in subscribed, (alarm.name, action)
+
+
+def test_each_severity_goes_to_its_route() -> None:
+    recording = run_alarms(
+        {
+            "email": ["security@example.com"],
+            "routes": {"critical": {"https": ["https://events.pagerduty.example.com/enqueue"]}},
+        }
+    )
+    topics = {t.inputs["name"]: t.outputs["arn"] for t in recording.of_type(TOPIC)}
+    paging = topics["rootguard-security-alarms-critical"]
+    for alarm in recording.of_type(ALARM):
+        critical = alarm.inputs["tags"]["rootguard:severity"] == "critical"
+        wanted = paging if critical else topics["rootguard-security-alarms"]
+        assert alarm.inputs["alarmActions"] == [wanted], alarm.name
+    keys = [k for k in recording.of_type("aws:kms/key:Key") if "topic" in k.name]
+    assert {k.name for k in keys} == {"alarms-topic-key", "alarms-critical-topic-key"}
+    assert all(t.inputs["kmsMasterKeyId"] for t in recording.of_type(TOPIC))

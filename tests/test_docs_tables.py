@@ -20,7 +20,7 @@ def test_generated_tables_are_current() -> None:
 
 def test_every_document_has_its_regions() -> None:
     readme = (ROOT / "README.md").read_text()
-    for name in ("alarms", "scp-statements", "audit-checks"):
+    for name in ("alarms", "paging", "scp-statements", "audit-checks"):
         assert f"<!-- generated: {name} -->" in readme, name
     assert "<!-- generated: audit-checks -->" in (ROOT / "docs" / "audit.md").read_text()
 
@@ -49,3 +49,14 @@ def test_tables_carry_every_catalog_entry() -> None:
     statements = docs_tables.scp_statements_table()
     for entry in scp_catalog():
         assert f"| `{entry.id}` | {entry.blocks} | {entry.rationale} |" in statements
+
+
+def test_the_paging_table_lists_every_alarm_under_its_severity() -> None:
+    table = docs_tables.paging_table()
+    for definition in load_catalog():
+        row = next(
+            line
+            for line in table.splitlines()
+            if line.startswith(f"| {definition.severity.value} |")
+        )
+        assert definition.id in row, definition.id

@@ -148,6 +148,14 @@ def test_existing_bucket_and_topic_load() -> None:
             "rootguard:alarms.controls: was replaced; write `disabled: [<alarm name>, ...]`",
         ),
         (
+            {"alarms": {"email": ["s@example.com"], "routes": {"critical": {}}}},
+            "rootguard:alarms.routes.critical: no subscriber: give `email` or `https`",
+        ),
+        (
+            {"alarms": {"routes": {"critical": {"email": ["p@example.com"]}}}},
+            "rootguard:alarms: no subscriber: every enabled alarm would notify nobody",
+        ),
+        (
             {"alarms": {}},
             "rootguard:alarms: no subscriber: every enabled alarm would notify nobody; give "
             "`email`, `https` or `existingTopicArn`, or list every alarm in `disabled`",
@@ -245,3 +253,10 @@ def test_an_unquoted_id_in_a_stack_file_is_refused_not_misread() -> None:
     message = error(alarms=section)
     assert message.startswith("rootguard:alarms.disabled[1]: 4.1 is a number to YAML")
     assert "quote it" in message
+
+
+def test_routes_alone_are_enough_when_they_cover_every_enabled_severity() -> None:
+    route = {"email": ["oncall@example.com"]}
+    routes = dict.fromkeys(("critical", "high", "medium", "low"), route)
+    config = load_config({**ORGANIZATION, "alarms": {"routes": routes}})
+    assert config.alarms.route_topic_name("critical") == "rootguard-security-alarms-critical"

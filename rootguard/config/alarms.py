@@ -96,6 +96,25 @@ def _default_sessions() -> list[dict[str, Any]]:
     ]
 
 
+# The severity scale of rootguard/severity.py, as plain strings (component args are plain data).
+SeverityName = Literal["critical", "high", "medium", "low", "info"]
+
+
+class Route(StrictModel):
+    """Where the alarms of one severity go instead of the default topic: a topic of their own."""
+
+    topic_name: TopicName | None = Field(
+        default=None, description="The route's SNS topic (default: <topicName>-<severity>)."
+    )
+    email: list[NotificationEmail] = Field(
+        default_factory=list, description="Addresses subscribed to the route's topic."
+    )
+    https: list[HttpsUrl] = Field(
+        default_factory=list,
+        description="HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the route's topic.",
+    )
+
+
 NO_SUBSCRIBER = (
     "every enabled alarm would notify nobody; give `email`, `https` or `existingTopicArn`, "
     "or list every alarm in `disabled`"
@@ -154,6 +173,11 @@ class AlarmsConfig(StrictModel):
                 )
         return references
 
+    routes: dict[SeverityName, Route] = Field(
+        default_factory=dict,
+        description="Per-severity destinations, like critical -> a paging topic, info -> a "
+        "low-priority one; other severities notify the default topic.",
+    )
     sanctioned_sessions: list[SanctionedSession] = Field(
         default_factory=_default_sessions,
         validate_default=True,
@@ -181,6 +205,9 @@ class AlarmsConfig(StrictModel):
             pipeline=tuple(role(name) for name in self.pipeline_roles),
         )
 
+    def route_topic_name(self, severity: SeverityName) -> str:
+        return self.routes[severity].topic_name or f"{self.topic_name}-{severity}"
+
     def selected_alarms(self) -> list[AlarmDefinition]:
         """The catalog's alarms this config turns on, in catalog order."""
         return enabled_alarms(self.disabled, self.enabled)
@@ -199,9 +226,16 @@ class AlarmsConfig(StrictModel):
                         "subscriptions cannot be added to existingTopicArn; its owner manages "
                         "them (remove this list or existingTopicArn)",
                     )
-        elif self.selected_alarms() and not (self.email or self.https):
+        elif not (self.email or self.https) and [
+            d for d in self.selected_alarms() if d.severity.value not in self.routes
+        ]:
             # An alarm nobody hears is worse than none: it looks like coverage.
             raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}")
+        for severity, route in self.routes.items():
+            if not (route.email or route.https):
+                raise InvalidKey(f"routes.{severity}", "no subscriber: give `email` or `https`")
+            if route.topic_name is not None and route.topic_name == self.topic_name:
+                raise InvalidKey(f"routes.{severity}.topicName", "must differ from topicName")
         # The longest ARNs rootguard may render (aws-us-gov, a 12-digit account) must fit
         # CloudWatch's 1024-character pattern limit.
         widest = self.quiet("aws-us-gov", "123456789012")
