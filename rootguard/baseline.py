@@ -28,6 +28,14 @@ NO_CONTACTS_WARNING = (
 )
 
 
+def adopted_trail_warning(trail_arn: str, log_group_name: str) -> str:
+    return (
+        f"rootguard:trail.existing: no trail is created; the alarms use the existing trail "
+        f"{trail_arn} and its log group {log_group_name}, which rootguard does not manage "
+        "(keep it multi-region, logging and delivering to that group; the audit judges it)"
+    )
+
+
 _LINKS = links_of(RootGuardArgs, RootGuardConfig)
 
 
@@ -48,7 +56,8 @@ class RootGuard(pulumi.ComponentResource):
     security_contacts: pulumi.Output[dict[str, str]] | None
     """Each account's SECURITY contact email; absent when `contacts` is not set."""
     trail_arn: pulumi.Output[str]
-    trail_bucket_name: pulumi.Output[str]
+    trail_bucket_name: pulumi.Output[str] | None
+    """The bucket of the trail rootguard creates; absent with `trail.existing`."""
     trail_log_group_name: pulumi.Output[str]
     alarm_topic_arn: pulumi.Output[str]
     alarm_arns: pulumi.Output[dict[str, str]]
@@ -106,12 +115,25 @@ class RootGuard(pulumi.ComponentResource):
                 _plain(config.contacts, member_accounts=members, organization_id=organization_id),
                 child,
             )
-        self.trail = OrgTrail(
-            f"{name}-trail", _plain(config.trail, organization_id=organization_id), child
-        )
+        existing = config.trail.existing
+        self.trail: OrgTrail | None = None
+        if existing is None:
+            self.trail = OrgTrail(
+                f"{name}-trail", _plain(config.trail, organization_id=organization_id), child
+            )
+            trail_arn = self.trail.trail_arn
+            log_group_name = self.trail.log_group_name
+            self.trail_bucket_name = self.trail.bucket_name
+        else:
+            # A trail managed elsewhere (Control Tower's, say): nothing of it is registered,
+            # changed or imported; the alarms only add metric filters on its log group.
+            pulumi.log.warn(adopted_trail_warning(existing.trail_arn, existing.log_group_name))
+            trail_arn = pulumi.Output.from_input(existing.trail_arn)
+            log_group_name = pulumi.Output.from_input(existing.log_group_name)
+            self.trail_bucket_name = None
         self.alarms = SecurityAlarms(
             f"{name}-alarms",
-            _plain(config.alarms, log_group_name=self.trail.log_group_name),
+            _plain(config.alarms, log_group_name=log_group_name),
             child,
         )
 
@@ -123,9 +145,8 @@ class RootGuard(pulumi.ComponentResource):
         self.guardrail_policy_ids = self.guardrails.policy_ids
         self.root_access_features = self.root_access.enabled_features
         self.security_contacts = None if self.contacts is None else self.contacts.security_contacts
-        self.trail_arn = self.trail.trail_arn
-        self.trail_bucket_name = self.trail.bucket_name
-        self.trail_log_group_name = self.trail.log_group_name
+        self.trail_arn = trail_arn
+        self.trail_log_group_name = log_group_name
         self.alarm_topic_arn = self.alarms.topic_arn
         self.alarm_arns = self.alarms.alarm_arns
         self.register_outputs(
@@ -140,6 +161,8 @@ class RootGuard(pulumi.ComponentResource):
                     else {}
                 ),
                 "trailArn": self.trail_arn,
+                "trailLogGroupName": self.trail_log_group_name,
+                "trailAdopted": existing is not None,
                 "alarmTopicArn": self.alarm_topic_arn,
             }
         )

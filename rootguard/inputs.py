@@ -414,6 +414,21 @@ class KeySettings(TypedDict):
     """At least 7. At most 30. Default: 30."""
 
 
+class ExistingTrail(TypedDict):
+    """An organization trail managed elsewhere (say Control Tower's) that rootguard uses as is."""
+
+    trail_arn: str
+    """ARN of the existing organization trail. Must be a CloudTrail trail ARN like
+    arn:aws:cloudtrail:us-east-1:123456789012:trail/aws-controltower-BaselineCloudTrail.
+    """
+
+    log_group_name: str
+    """The CloudWatch Logs group that trail delivers to (Control Tower:
+    aws-controltower/CloudTrailLogs). Must be a log group name of 1-512 letters, digits, '.',
+    '_', '/', '#' or '-'.
+    """
+
+
 class TrailConfig(TypedDict):
     """`rootguard:trail`."""
 
@@ -438,6 +453,11 @@ class TrailConfig(TypedDict):
 
     kms: NotRequired[KeySettings]
     """The customer-managed KMS key for log files and the log group."""
+
+    existing: NotRequired[ExistingTrail | None]
+    """Use this existing organization trail and log group instead of creating one; excludes every
+    creation setting. Default: null.
+    """
 
 
 class Route(TypedDict):
@@ -753,6 +773,11 @@ class OrgTrailArgs(TypedDict):
 
     kms: NotRequired[KeySettings]
     """The customer-managed KMS key for log files and the log group."""
+
+    existing: NotRequired[ExistingTrail | None]
+    """Use this existing organization trail and log group instead of creating one; excludes every
+    creation setting. Default: null.
+    """
 
     organization_id: NotRequired[pulumi.Input[str]]
     """The organization to log: the trail records every member account's events and waits until

@@ -57,7 +57,8 @@ def run() -> RootGuard:
     if guard.security_contacts is not None:
         pulumi.export("securityContacts", guard.security_contacts)
     pulumi.export("trailArn", guard.trail_arn)
-    pulumi.export("trailBucketName", guard.trail_bucket_name)
+    if guard.trail_bucket_name is not None:  # absent with trail.existing
+        pulumi.export("trailBucketName", guard.trail_bucket_name)
     pulumi.export("trailLogGroupName", guard.trail_log_group_name)
     pulumi.export("alarmTopicArn", guard.alarm_topic_arn)
     pulumi.export("alarmArns", guard.alarm_arns)

@@ -23,6 +23,7 @@ from . import trail_policies
 from .args import links_of, validated, waits_for
 from .aws_context import AwsContext
 from .config.trail import BucketSettings, TrailConfig
+from .errors import RootGuardError
 from .inputs import OrgTrailArgs as OrgTrailArgs  # re-exported
 
 _LINKS = links_of(OrgTrailArgs, TrailConfig)
@@ -47,6 +48,12 @@ class OrgTrail(pulumi.ComponentResource):
         self, name: str, args: OrgTrailArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         config = validated(TrailConfig, args, links=_LINKS, where=f"OrgTrail {name!r}")
+        if config.existing is not None:
+            # This component creates a trail; an existing one needs no component at all.
+            raise RootGuardError(
+                f"OrgTrail {name!r}: existing: OrgTrail creates a trail; for an existing trail "
+                "give its log group name to SecurityAlarms (RootGuard does so for trail.existing)"
+            )
         super().__init__("rootguard:index:OrgTrail", name, None, opts)
         organization_id = args.get("organization_id")
         here = AwsContext.lookup(self)

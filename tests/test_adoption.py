@@ -183,6 +183,10 @@ def test_the_control_tower_example_plans_with_its_warning(
     assert "SCP rootguard-guardrails-1: 7 statements" in out and "attached to Root" in out
     warnings = out.split("\nWarnings:\n", 1)[1]
     assert "SCP aws-guardrails-AbCdEf (p-ctguard01) on OU Security, OU Sandbox denies" in warnings
+    # Control Tower's trail is reused: no second trail, the alarms on its log group.
+    assert "trail:     existing arn:aws:cloudtrail:" in out and "(adopted, not created)" in out
+    assert "aws:cloudtrail/trail:Trail" not in out
+    assert 'logGroupName: "aws-controltower/CloudTrailLogs"' in out  # on the metric filters
 
 
 def test_the_control_tower_example_stops_on_a_full_ou(

@@ -101,7 +101,7 @@ def test_a_component_names_the_bad_key_and_registers_nothing() -> None:
         (
             lambda: OrgTrail("t", {"log_groups": {}}),
             "OrgTrail 't': log_groups: unknown key; did you mean 'log_group'? allowed: bucket, "
-            "existing_bucket, kms, log_group, name, s3_key_prefix",
+            "existing, existing_bucket, kms, log_group, name, s3_key_prefix",
         ),
         (
             lambda: PasswordPolicy("p", {"minimum_password_length": 4}),

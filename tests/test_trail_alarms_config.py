@@ -12,6 +12,13 @@ from rootguard.config import ConfigError, load_config
 from tests.config_samples import ALARMS
 
 ORGANIZATION: dict[str, Any] = {"organization": {}}
+# Control Tower's organization trail and the log group it delivers to.
+EXISTING_TRAIL = {
+    "trailArn": (
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/aws-controltower-BaselineCloudTrail"
+    ),
+    "logGroupName": "aws-controltower/CloudTrailLogs",
+}
 
 
 def load(**sections: Any) -> Any:
@@ -190,6 +197,26 @@ def test_existing_bucket_and_topic_load() -> None:
         (
             {"trail": {"existingBucket": {"name": "logs", "kmsKeyArn": "alias/aws/s3"}}},
             "rootguard:trail.existingBucket.kmsKeyArn: must be a KMS key ARN",
+        ),
+        (
+            {"trail": {"existing": EXISTING_TRAIL, "name": "rootguard-organization-trail"}},
+            "rootguard:trail.name: cannot be combined with `existing`",
+        ),
+        (
+            {"trail": {"existing": EXISTING_TRAIL, "bucket": {"retentionDays": 90}}},
+            "rootguard:trail.bucket: cannot be combined with `existing`",
+        ),
+        (
+            {"trail": {"existing": EXISTING_TRAIL, "logGroup": {"retentionDays": 90}}},
+            "rootguard:trail.logGroup: cannot be combined with `existing`",
+        ),
+        (
+            {"trail": {"existing": {**EXISTING_TRAIL, "trailArn": "aws-controltower-Baseline"}}},
+            "rootguard:trail.existing.trailArn: must be a CloudTrail trail ARN",
+        ),
+        (
+            {"trail": {"existing": {"trailArn": EXISTING_TRAIL["trailArn"]}}},
+            "rootguard:trail.existing.logGroupName: is required",
         ),
         (
             {"trail": {"name": "org--trail"}},

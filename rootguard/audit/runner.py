@@ -48,6 +48,10 @@ def run_audit(
             return request.resolve(org, config).members(org.members)
 
         options = replace(options, select_members=select)
+    if config is not None:
+        existing = config.trail.existing
+        preferred = existing.trail_arn if existing else config.trail.name
+        options = replace(options, preferred_trail=preferred)
     facts = collect(clients, options, progress, sleep=sleep)
     judged_at = now or datetime.now(UTC)
     if config is not None:

@@ -61,6 +61,16 @@ KmsKeyArn = Annotated[
         "1234567890ab",
     ),
 ]
+TrailArn = Annotated[
+    str,
+    Matching(
+        r"arn:aws(?:-[a-z]+)*:cloudtrail:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:trail/"
+        r"[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?![._-]))*[A-Za-z0-9]",
+        "a CloudTrail trail ARN like arn:aws:cloudtrail:us-east-1:123456789012:trail/"
+        "aws-controltower-BaselineCloudTrail",
+        max_length=2048,
+    ),
+]
 PrincipalArn = Annotated[
     str,
     Matching(
@@ -165,6 +175,34 @@ class KeySettings(StrictModel):
         return self
 
 
+class ExistingTrail(StrictModel):
+    """An organization trail managed elsewhere (say Control Tower's) that rootguard uses as is.
+
+    Nothing of it is created, changed or imported: the alarms' metric filters go on its log
+    group, and the audit judges this trail.
+    """
+
+    trail_arn: TrailArn = Field(description="ARN of the existing organization trail.")
+    # Control Tower's trail delivers to aws-controltower/CloudTrailLogs (the group its role may
+    # write to in the AWS managed policy AWSControlTowerCloudTrailRolePolicy,
+    # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSControlTowerCloudTrailRolePolicy.html).
+    log_group_name: LogGroupName = Field(
+        description="The CloudWatch Logs group that trail delivers to (Control Tower: "
+        "aws-controltower/CloudTrailLogs)."
+    )
+
+
+# The settings that only shape a trail rootguard creates: meaningless next to `existing`.
+_CREATION_KEYS = {
+    "name": "name",
+    "s3_key_prefix": "s3KeyPrefix",
+    "bucket": "bucket",
+    "existing_bucket": "existingBucket",
+    "log_group": "logGroup",
+    "kms": "kms",
+}
+
+
 class TrailConfig(StrictModel):
     """`rootguard:trail`."""
 
@@ -178,6 +216,24 @@ class TrailConfig(StrictModel):
     )
     log_group: LogGroupSettings = Field(default_factory=LogGroupSettings)
     kms: KeySettings = Field(default_factory=KeySettings)
+    existing: ExistingTrail | None = Field(
+        default=None,
+        description="Use this existing organization trail and log group instead of creating "
+        "one; excludes every creation setting.",
+    )
+
+    @model_validator(mode="after")
+    def _existing_alone(self) -> TrailConfig:
+        if self.existing is None:
+            return self
+        for field, key in _CREATION_KEYS.items():
+            if field in self.model_fields_set:
+                raise InvalidKey(
+                    key,
+                    "cannot be combined with `existing`: rootguard creates nothing for an "
+                    "existing trail; remove one of the two",
+                )
+        return self
 
     @model_validator(mode="after")
     def _one_bucket(self) -> TrailConfig:

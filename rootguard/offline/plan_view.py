@@ -23,6 +23,7 @@ _ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 _ALARMS_COMPONENT = "rootguard:index:SecurityAlarms"
 _GUARDRAILS_COMPONENT = "rootguard:index:Guardrails"
 _ROOT_ACCESS_COMPONENT = "rootguard:index:RootAccess"
+_BASELINE_COMPONENT = "rootguard:index:RootGuard"
 # Invented ids that also appear inside longer strings (ARNs, account-scoped names).
 _OPAQUE_ID = re.compile(
     r"\d{12}|ou-[0-9a-z]+-[0-9a-z]+|p-[0-9a-z]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -155,6 +156,13 @@ def summary_lines(recording: Recording, labels: Labels) -> Iterator[str]:
                 f"   root access: delegated administrator {admin['accountId']} "
                 f"(iam.amazonaws.com); its role {admin['assumeRootRole']} is exempt from "
                 f"{admin['exemptFrom']}"
+            )
+    for component in recording.of_type(_BASELINE_COMPONENT):
+        outputs = recording.component_outputs.get(component.urn, {})
+        if outputs.get("trailAdopted"):
+            yield (
+                f"   trail:     existing {outputs.get('trailArn')} (adopted, not created); "
+                f"the alarms' metric filters go on its log group {outputs.get('trailLogGroupName')}"
             )
     for component in recording.of_type(_ALARMS_COMPONENT):
         yield f"   alarms ({component.name}): {_alarms(recording, component)}"

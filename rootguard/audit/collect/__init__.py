@@ -41,6 +41,9 @@ class CollectOptions:
     report_timeout: float = 60.0
     # Which members to read, chosen once the tree is known (--ou/--account); None: all.
     select_members: Callable[[Organization], Sequence[Account]] | None = None
+    # The trail the stack uses (ARN or name): judged first when several organization trails
+    # exist (monitoring.select_trail); None: the best one.
+    preferred_trail: str | None = None
 
 
 def collect(
@@ -64,7 +67,7 @@ def collect(
             report_timeout=options.report_timeout,
             sleep=sleep,
         )
-        monitoring = pool.submit(collect_monitoring, clients)
+        monitoring = pool.submit(collect_monitoring, clients, options.preferred_trail)
         management_contacts = pool.submit(read_contacts, clients, None)
         organization = collect_organization(clients, description, pool)
         members = {

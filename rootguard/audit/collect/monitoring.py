@@ -26,7 +26,7 @@ from ..facts import (
 PENDING = "PendingConfirmation"
 
 
-def collect_monitoring(clients: Clients) -> Monitoring:
+def collect_monitoring(clients: Clients, preferred_trail: str | None = None) -> Monitoring:
     raw_trails = attempt(
         lambda: (
             clients.management("cloudtrail")
@@ -38,7 +38,7 @@ def collect_monitoring(clients: Clients) -> Monitoring:
     if isinstance(raw_trails, Unavailable):
         return Monitoring(raw_trails, None, raw_trails, raw_trails)
     trails = tuple(_trail(clients, raw) for raw in _unique(raw_trails))
-    trail = select_trail(trails)
+    trail = select_trail(trails, preferred_trail)
     if trail is None or trail.log_group_name is None:
         reason = "no organization trail delivers to CloudWatch Logs"
         return Monitoring(trails, trail, Skipped(reason), Skipped(reason))
@@ -81,13 +81,18 @@ def collect_monitoring(clients: Clients) -> Monitoring:
     return Monitoring(trails, trail, filters, alarms, topics)
 
 
-def select_trail(trails: Iterable[Trail]) -> Trail | None:
-    """The organization trail the checks judge: the best of them if there are several.
+def select_trail(trails: Iterable[Trail], preferred: str | None = None) -> Trail | None:
+    """The organization trail the checks judge: the one the stack names (`preferred`, an ARN
+    or a trail name) when it exists, else the best of them if there are several.
 
-    Prefers multi-region, then logging, then delivering to CloudWatch Logs; ties by ARN so
-    the choice is stable between runs.
+    The stack's own trail comes first so the audit judges the trail its alarms rely on, not a
+    better one beside it. Otherwise prefers multi-region, then logging, then delivering to
+    CloudWatch Logs; ties by ARN so the choice is stable between runs.
     """
     candidates = [t for t in trails if t.is_organization]
+    named = [t for t in candidates if preferred in (t.arn, t.name)]
+    if named:
+        candidates = named
 
     def rank(trail: Trail) -> tuple[bool, bool, bool, str]:
         logging = not isinstance(trail.status, Unavailable) and trail.status.is_logging
