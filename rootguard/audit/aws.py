@@ -20,8 +20,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 from botocore.parsers import ResponseParserError
 
-from . import readonly
+from . import readonly, traffic
 from .facts import Maybe, Unavailable
+from .quotas import RateLimiter
 from .root_session import RootSessionCredentials, TemporaryCredentials, provider
 
 T = TypeVar("T")
@@ -75,8 +76,14 @@ class Clients:
         on_new_client: ClientHook | None = None,
         guard: ClientHook | None = None,
         user_agent: str = "rootguard-audit",
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.region = region
+        # One budget per API for every client and thread: the quotas are per account. The
+        # audit passes `RateLimiter()` (AWS's quotas); without one nothing is paced here
+        # (`rootguard remediate` paces with its own limiters, rootguard/remediate/limits.py).
+        self.rate_limiter = rate_limiter or RateLimiter({})
+        self.throttles = traffic.ThrottleCounter()
         self._profile = profile
         # Raises botocore's ProfileNotFound for an unknown profile: a usage error.
         self._botocore = botocore.session.Session(profile=profile)
@@ -150,6 +157,11 @@ class Clients:
 
     def _prepare(self, client: Any, scope: ClientScope) -> None:
         self._guard(client, scope)
+        events = client.meta.events
+        member = scope.current_account if scope.root_session else _nobody
+        events.register_first("before-send", traffic.pace(self.rate_limiter, scope.service, member))
+        events.register_first("needs-retry", self.throttles)
+        events.register_first("before-parse", traffic.refuse_foreign_answers)
         if self._on_new_client is not None:
             self._on_new_client(client, scope)
 

@@ -30,6 +30,7 @@ from .aws import ClientHook, Clients
 from .collect import CollectOptions
 from .errors import AuditError
 from .model import Severity
+from .quotas import RateLimiter
 from .readonly import ReadOnlyViolation
 from .report import Report, RunInfo, asff, json_report, ocsf, sarif, table
 from .report.progress import ProgressBar
@@ -141,7 +142,8 @@ def run(
 
 def _run(args: argparse.Namespace, out: TextIO, on_new_client: ClientHook | None) -> int:
     config, region = stack_and_region(args)
-    clients = clients_for(args, region, on_new_client)
+    # Paced under AWS's request-rate quotas (rootguard/catalog/api_quotas.yaml).
+    clients = clients_for(args, region, on_new_client, rate_limiter=RateLimiter())
     progress = ProgressBar(
         sys.stderr,
         enabled=not args.no_progress and sys.stderr.isatty(),

@@ -143,7 +143,8 @@ class FakeAws:
         self.max_in_flight = 0
         self._clock, self._sleep = clock, sleep
         self._buckets: dict[str, TokenBucket] = {}
-        for operation, (rate, burst) in (quotas or {}).items():
+        self.quotas = dict(quotas or {})
+        for operation, (rate, burst) in self.quotas.items():
             self.limit(operation, rate, burst)
         self._sessions: dict[str, tuple[str, str]] = {}  # access key -> (account, task)
         self._serial = itertools.count(1)
@@ -405,6 +406,17 @@ def _handler_for(fake: FakeAws) -> type[BaseHTTPRequestHandler]:
             pass  # quiet: the fake's own records say what happened
 
     return Handler
+
+
+def documented_quotas() -> dict[str, tuple[float, float]]:
+    """AWS's documented request-rate quotas (rootguard/catalog/api_quotas.yaml) by operation.
+
+    Only the documented ones: where AWS publishes no number, throttling at a made-up rate
+    would model a guess.
+    """
+    from rootguard.audit.quotas import quotas
+
+    return {q.api.split(":", 1)[1]: (q.rate, q.burst) for q in quotas().values() if q.documented}
 
 
 def use_fake_credentials() -> None:
