@@ -16,6 +16,9 @@ from rootguard.offline.plan import run_main
 from tests.config_samples import ALARMS
 from tests.package import build_wheel, install
 
+# The shared fake organization's fixtures (org, fake, served) for every suite that talks to AWS.
+pytest_plugins = ("tests.fakes.fixtures",)
+
 # Formatting an Output into a string is a bug; make it fail loudly in every test.
 os.environ["PULUMI_ERROR_OUTPUT_STRING"] = "1"
 

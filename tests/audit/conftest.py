@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from rootguard.audit.aws import Clients
 from rootguard.audit.collect import CollectOptions
 from rootguard.audit.model import Finding
@@ -11,19 +9,7 @@ from rootguard.audit.quotas import RateLimiter
 from rootguard.audit.runner import run_audit
 from rootguard.audit.settings import AuditSettings
 from rootguard.config import RootGuardConfig
-from tests.fakes import REGION, FakeAws, FakeOrganization
-
-
-@pytest.fixture
-def org() -> FakeOrganization:
-    """The secure organization (every check passes); tests break one thing at a time."""
-    return FakeOrganization.secure()
-
-
-@pytest.fixture
-def fake(org: FakeOrganization) -> FakeAws:
-    """AWS as the audit sees it: `org` answered at botocore's HTTP layer."""
-    return FakeAws(org)
+from tests.fakes import REGION, FakeAws
 
 
 def audit_clients(

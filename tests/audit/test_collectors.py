@@ -77,6 +77,17 @@ def stubbed() -> Iterator[StubbedClients]:
 # --- AssumeRoot and the member root user ---------------------------------------------
 
 
+def root_user_without_credentials(iam: Stubber) -> None:
+    """A root session's reads of a member whose root user has no credentials at all."""
+    iam.add_client_error("get_login_profile", "NoSuchEntity", "none", 404, expected_params={})
+    for operation, key in (
+        ("list_access_keys", "AccessKeyMetadata"),
+        ("list_mfa_devices", "MFADevices"),
+        ("list_signing_certificates", "Certificates"),
+    ):
+        iam.add_response(operation, {key: []}, expected_params={})
+
+
 def assume_root_ok(sts: Stubber) -> None:
     sts.add_response(
         "assume_root",
@@ -146,16 +157,7 @@ def test_member_root_credentials_are_read_as_root(stubbed: StubbedClients) -> No
 def test_no_login_profile_is_the_passing_state(stubbed: StubbedClients) -> None:
     assume_root_ok(stubbed.stub("sts"))
 
-    def root_user(iam: Stubber) -> None:
-        iam.add_client_error("get_login_profile", "NoSuchEntity", "none", 404, expected_params={})
-        for operation, key in (
-            ("list_access_keys", "AccessKeyMetadata"),
-            ("list_mfa_devices", "MFADevices"),
-            ("list_signing_certificates", "Certificates"),
-        ):
-            iam.add_response(operation, {key: []}, expected_params={})
-
-    stubbed.root_sessions.append(root_user)
+    stubbed.root_sessions.append(root_user_without_credentials)
 
     assert read_member_root(stubbed.clients, MEMBER) == MemberRoot(False, (), (), ())
 

@@ -22,7 +22,7 @@ from rootguard.audit.readonly import ReadOnlyViolation, audit_task_policy_arn, c
 from tests.fakes.facts import MANAGEMENT, ROOT_ID, secure_facts, with_organization
 
 from .test_checks import judge
-from .test_collectors import MEMBER, NOW, StubbedClients
+from .test_collectors import MEMBER, NOW, StubbedClients, root_user_without_credentials
 
 ACCOUNT = "210987654321"
 
@@ -153,15 +153,6 @@ def test_assume_root_asks_for_the_partitions_task_policy() -> None:
         },
     )
 
-    def root_user(iam: Stubber) -> None:
-        iam.add_client_error("get_login_profile", "NoSuchEntity", "none", 404, expected_params={})
-        for operation, key in (
-            ("list_access_keys", "AccessKeyMetadata"),
-            ("list_mfa_devices", "MFADevices"),
-            ("list_signing_certificates", "Certificates"),
-        ):
-            iam.add_response(operation, {key: []}, expected_params={})
-
-    stubbed.root_sessions.append(root_user)
+    stubbed.root_sessions.append(root_user_without_credentials)
     assert read_member_root(stubbed.clients, MEMBER, "aws-us-gov") == MemberRoot(False, (), (), ())
     stubbed.verify()

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from rootguard.cli import main
-from tests.fakes import REGION, FakeAws, FakeOrganization
-
-
-@pytest.fixture
-def org() -> FakeOrganization:
-    """The secure organization: no member has root credentials until a test gives some."""
-    return FakeOrganization.secure()
-
-
-@pytest.fixture
-def fake(org: FakeOrganization) -> FakeAws:
-    return FakeAws(org)
-
-
-@pytest.fixture
-def served(fake: FakeAws) -> Iterator[str]:
-    """The fake behind a loopback HTTP server: every call leaves the process."""
-    with fake.serve() as url:
-        yield url
+from tests.fakes import REGION, FakeAws
 
 
 class Terminal(io.StringIO):
