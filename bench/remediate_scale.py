@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import time
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from rootguard.cli import main as rootguard
 from rootguard.remediate.quotas import rates
 from tests.fakes import REGION, FakeAws, FakeOrganization
+from tests.fakes.aws import use_fake_credentials
 
 # (share of accounts, credentials): the mix of a long-lived organization.
 MIX = (
@@ -79,21 +79,8 @@ def organization(accounts: int, seed: int) -> tuple[FakeOrganization, int]:
     return org, credentials
 
 
-def offline_credentials() -> None:
-    """Sign with made-up keys and read no AWS config: every call goes to the fake."""
-    for key in [k for k in os.environ if k.startswith("AWS_")]:
-        del os.environ[key]
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-
-
 def run_once(accounts: int, latency: float, workers: int, apply: bool, seed: int) -> Run:
-    offline_credentials()
+    use_fake_credentials()
     org, credentials = organization(accounts, seed)
     limits = rates()
     fake = FakeAws(
