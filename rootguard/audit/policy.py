@@ -53,13 +53,7 @@ def denies_root_actions(
     document: str, account_id: str = PLACEHOLDER_ACCOUNT, partition: str = "aws"
 ) -> bool:
     """Some statement denies every action on every resource for the root user."""
-    context = root_context(account_id, partition)
-    return any(
-        _covers_all_actions(statement)
-        and _covers_all_resources(statement)
-        and _conditions_hold(statement, context)
-        for statement in deny_statements(document)
-    )
+    return _denies_everything(document, root_context(account_id, partition))
 
 
 def blocks_assume_root_sessions(
@@ -72,6 +66,11 @@ def blocks_assume_root_sessions(
     as a root user") leaves centralized root access unable to do any task in the account.
     """
     context = {**root_context(account_id, partition), "aws:assumedroot": "true"}
+    return _denies_everything(document, context)
+
+
+def _denies_everything(document: str, context: dict[str, str]) -> bool:
+    """Some Deny statement covers every action on every resource in this request context."""
     return any(
         _covers_all_actions(statement)
         and _covers_all_resources(statement)
