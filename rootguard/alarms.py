@@ -4,21 +4,22 @@ For every enabled control of the alarm catalog: a metric filter on the organizat
 log group, counting matches in its own metric, and an alarm at Sum >= 1 over 300 seconds
 (one period; no data is not breaching) that notifies an SNS topic. The topic is created here,
 encrypted with its own KMS key that only this account's alarms may use, with email and HTTPS
-subscriptions from the config; or an existing topic (another stack's output) is notified.
+subscriptions from the config and Slack or Teams channels through AWS Chatbot (chatbot.py); or
+an existing topic (another stack's output) is notified.
 """
 
-import hashlib
 import json
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from . import alarm_policies
+from . import alarm_policies, chatbot
 from .alarm_catalog import AlarmDefinition
 from .args import links_of, validated
 from .aws_context import AwsContext
 from .config.alarms import AlarmsConfig
+from .config.subscribers import Subscribers, stable_suffix
 from .errors import RootGuardError
 from .inputs import SecurityAlarmsArgs as SecurityAlarmsArgs  # re-exported
 
@@ -31,11 +32,6 @@ _LINKS = links_of(SecurityAlarmsArgs, AlarmsConfig)
 
 def _json(value: pulumi.Output[Any]) -> pulumi.Output[str]:
     return value.apply(lambda document: json.dumps(document, sort_keys=True))
-
-
-def _endpoint_suffix(endpoint: str) -> str:
-    """A stable resource-name suffix: removing one subscription must not rename the others."""
-    return hashlib.sha256(endpoint.lower().encode()).hexdigest()[:10]
 
 
 def _pattern(
@@ -75,15 +71,20 @@ class SecurityAlarms(pulumi.ComponentResource):
         topic_arn: pulumi.Output[str] = (
             pulumi.Output.from_input(config.existing_topic_arn)
             if config.existing_topic_arn is not None
-            else self._topic(name, config.topic_name, config.email, config.https)
+            else self._topic(name, config.topic_name, config)
         )
         # Per-severity routes: each its own encrypted topic and subscribers.
         routes = {
-            severity: self._topic(
-                f"{name}-{severity}", config.route_topic_name(severity), r.email, r.https
-            )
+            severity: self._topic(f"{name}-{severity}", config.route_topic_name(severity), r)
             for severity, r in config.routes.items()
         }
+        # Chat channels (the config refuses them on an existingTopicArn).
+        chatbot.chat_channels(
+            self,
+            name,
+            config.topic_name,
+            [(topic_arn, config), *((routes[s], r) for s, r in config.routes.items())],
+        )
 
         alarms = config.selected_alarms()
         here = AwsContext.lookup(self) if any(d.quiet_for for d in alarms) else None
@@ -126,9 +127,7 @@ class SecurityAlarms(pulumi.ComponentResource):
         self.alarm_arns = pulumi.Output.all(**alarm_arns).apply(dict)
         self.register_outputs({"topic_arn": self.topic_arn, "alarm_arns": self.alarm_arns})
 
-    def _topic(
-        self, name: str, topic_name: str, email: list[str], https: list[str]
-    ) -> pulumi.Output[str]:
+    def _topic(self, name: str, topic_name: str, subscribers: Subscribers) -> pulumi.Output[str]:
         """The encrypted topic, its policy and subscriptions; returns the topic ARN."""
         here = AwsContext.lookup(self)
         child = pulumi.ResourceOptions(parent=self)
@@ -177,10 +176,10 @@ class SecurityAlarms(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        for protocol, endpoints in (("email", email), ("https", https)):
+        for protocol, endpoints in (("email", subscribers.email), ("https", subscribers.https)):
             for endpoint in endpoints:
                 aws.sns.TopicSubscription(
-                    f"{name}-{protocol}-{_endpoint_suffix(endpoint)}",
+                    f"{name}-{protocol}-{stable_suffix(endpoint)}",
                     topic=topic.arn,
                     protocol=protocol,
                     endpoint=endpoint,

@@ -71,7 +71,8 @@ def alarms_table() -> str:
 # Where each severity goes in the `prod` stack (stacks/Pulumi.prod.yaml) and how fast to act.
 _DESTINATIONS = {
     "critical": (
-        "`routes.critical`: the paging topic (HTTPS to the pager, on-call mailbox)",
+        "`routes.critical`: the paging topic (HTTPS to the pager, on-call mailbox, the "
+        "on-call Slack channel through AWS Chatbot)",
         "act now: the runbook in the alarm",
     ),
     "high": ("the default topic (security mailbox, incident webhook)", "within the hour"),

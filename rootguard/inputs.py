@@ -460,22 +460,62 @@ class TrailConfig(TypedDict):
     """
 
 
+class SlackChannel(TypedDict):
+    """A Slack channel that receives the topic's alarms through AWS Chatbot."""
+
+    workspace_id: str
+    """The Slack workspace, authorized once in the AWS Chatbot console. Must be a Slack workspace id
+    like T07EA123LEP (capital letters and digits; the AWS Chatbot console shows it once the
+    workspace is authorized).
+    """
+
+    channel_id: str
+    """The channel (invite @aws if it is private). Must be a Slack channel id like C07EZ1ABC23
+    (letters and digits: the end of the channel's Copy link), not its #name.
+    """
+
+
+class TeamsChannel(TypedDict):
+    """A Microsoft Teams channel that receives the topic's alarms through AWS Chatbot."""
+
+    tenant_id: str
+    """The Microsoft 365 tenant. Must be a UUID like 00000000-1111-2222-3333-444444444444 (from the
+    channel's Get link).
+    """
+
+    team_id: str
+    """The team, authorized once in the AWS Chatbot console. Must be a UUID like
+    00000000-1111-2222-3333-444444444444 (from the channel's Get link).
+    """
+
+    channel_id: str
+    """The channel in that team. Must be a Microsoft Teams channel id URL-encoded as in the
+    channel's Get link, like 19%3Aab12cd34%40thread.tacv2 (':' as %3A, '@' as %40).
+    """
+
+
 class Route(TypedDict):
     """Where the alarms of one severity go instead of the default topic: a topic of their own."""
+
+    email: NotRequired[list[str]]
+    """Addresses subscribed to the topic (each confirms by mail first). Each item: must be an email
+    address like security@example.com. Default: [].
+    """
+
+    https: NotRequired[list[str]]
+    """HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the topic. Each item: must be an https://
+    URL like https://hooks.example.com/aws-alarms. Default: [].
+    """
+
+    slack: NotRequired[list[SlackChannel]]
+    """Slack channels that receive the topic's alarms through AWS Chatbot. Default: []."""
+
+    teams: NotRequired[list[TeamsChannel]]
+    """Microsoft Teams channels that receive the topic's alarms through AWS Chatbot. Default: []."""
 
     topic_name: NotRequired[str | None]
     """The route's SNS topic (default: <topicName>-<severity>). Must be an SNS topic name of 1-256
     letters, digits, '_' or '-'. Default: null.
-    """
-
-    email: NotRequired[list[str]]
-    """Addresses subscribed to the route's topic. Each item: must be an email address like
-    security@example.com. Default: [].
-    """
-
-    https: NotRequired[list[str]]
-    """HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the route's topic. Each item: must be an
-    https:// URL like https://hooks.example.com/aws-alarms. Default: [].
     """
 
 
@@ -497,6 +537,22 @@ class SanctionedSession(TypedDict):
 class AlarmsConfig(TypedDict):
     """`rootguard:alarms`."""
 
+    email: NotRequired[list[str]]
+    """Addresses subscribed to the topic (each confirms by mail first). Each item: must be an email
+    address like security@example.com. Default: [].
+    """
+
+    https: NotRequired[list[str]]
+    """HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the topic. Each item: must be an https://
+    URL like https://hooks.example.com/aws-alarms. Default: [].
+    """
+
+    slack: NotRequired[list[SlackChannel]]
+    """Slack channels that receive the topic's alarms through AWS Chatbot. Default: []."""
+
+    teams: NotRequired[list[TeamsChannel]]
+    """Microsoft Teams channels that receive the topic's alarms through AWS Chatbot. Default: []."""
+
     namespace: NotRequired[str]
     """CloudWatch namespace of the alarm metrics. Must be a CloudWatch namespace like RootGuard/CIS
     (letters, digits, spaces, '._/#:-'; not starting with AWS/). Default: "RootGuard/CIS".
@@ -510,16 +566,6 @@ class AlarmsConfig(TypedDict):
     existing_topic_arn: NotRequired[str | None]
     """Notify this topic (say another stack's output) instead of creating one. Must be an SNS topic
     ARN like arn:aws:sns:us-east-1:123456789012:security-alerts. Default: null.
-    """
-
-    email: NotRequired[list[str]]
-    """Addresses subscribed to the topic (confirm by mail). Each item: must be an email address like
-    security@example.com. Default: [].
-    """
-
-    https: NotRequired[list[str]]
-    """HTTPS endpoints subscribed to the topic. Each item: must be an https:// URL like
-    https://hooks.example.com/aws-alarms. Default: [].
     """
 
     disabled: NotRequired[list[str]]
@@ -789,6 +835,22 @@ class OrgTrailArgs(TypedDict):
 class SecurityAlarmsArgs(TypedDict):
     """SecurityAlarms's args: the fields of AlarmsConfig, by Python name, plus log_group_name."""
 
+    email: NotRequired[list[str]]
+    """Addresses subscribed to the topic (each confirms by mail first). Each item: must be an email
+    address like security@example.com. Default: [].
+    """
+
+    https: NotRequired[list[str]]
+    """HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the topic. Each item: must be an https://
+    URL like https://hooks.example.com/aws-alarms. Default: [].
+    """
+
+    slack: NotRequired[list[SlackChannel]]
+    """Slack channels that receive the topic's alarms through AWS Chatbot. Default: []."""
+
+    teams: NotRequired[list[TeamsChannel]]
+    """Microsoft Teams channels that receive the topic's alarms through AWS Chatbot. Default: []."""
+
     namespace: NotRequired[str]
     """CloudWatch namespace of the alarm metrics. Must be a CloudWatch namespace like RootGuard/CIS
     (letters, digits, spaces, '._/#:-'; not starting with AWS/). Default: "RootGuard/CIS".
@@ -802,16 +864,6 @@ class SecurityAlarmsArgs(TypedDict):
     existing_topic_arn: NotRequired[str | None]
     """Notify this topic (say another stack's output) instead of creating one. Must be an SNS topic
     ARN like arn:aws:sns:us-east-1:123456789012:security-alerts. Default: null.
-    """
-
-    email: NotRequired[list[str]]
-    """Addresses subscribed to the topic (confirm by mail). Each item: must be an email address like
-    security@example.com. Default: [].
-    """
-
-    https: NotRequired[list[str]]
-    """HTTPS endpoints subscribed to the topic. Each item: must be an https:// URL like
-    https://hooks.example.com/aws-alarms. Default: [].
     """
 
     disabled: NotRequired[list[str]]

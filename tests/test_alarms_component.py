@@ -20,6 +20,7 @@ FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+CHAT = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
 EXISTING_TOPIC = "arn:aws:sns:us-east-1:123456789012:org-security"
 
 
@@ -221,6 +222,7 @@ def test_every_alarm_notifies_a_topic_someone_hears(default: Recording) -> None:
             "email": ["security@example.com"],
             "routes": {
                 "critical": {"https": ["https://events.pagerduty.example.com/enqueue"]},
+                "high": {"slack": [{"workspaceId": "T07EA123LEP", "channelId": "C07SEC"}]},
                 "info": {"email": ["security-digest@example.com"]},
             },
             "enabled": ["assumeroot-session-activity"],
@@ -229,6 +231,10 @@ def test_every_alarm_notifies_a_topic_someone_hears(default: Recording) -> None:
     for recording in (default, routed):
         topics = {t.outputs["arn"]: t for t in recording.of_type(TOPIC)}
         subscribed = {s.inputs["topic"] for s in recording.of_type(SUBSCRIPTION)}
+        # An AWS Chatbot channel configuration subscribes to its topics (rootguard/chatbot.py).
+        subscribed |= {
+            arn for channel in recording.of_type(CHAT) for arn in channel.inputs["snsTopicArns"]
+        }
         for alarm in recording.of_type(ALARM):
             assert alarm.inputs["alarmActions"], alarm.name
             for action in alarm.inputs["alarmActions"]:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from parliament import analyze_policy_string, expand_action, iam_definition
+from parliament import analyze_policy_string
+
+from tests import policy_checks
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ci.md"
 OIDC = "token.actions.githubusercontent.com"
@@ -110,29 +112,7 @@ def test_permission_policies_pass_parliament(sid: str) -> None:
 
 
 def access_levels(policy: dict[str, Any], effect: str = "Allow") -> dict[str, set[str]]:
-    levels: dict[str, set[str]] = {}
-    for statement in statements(policy):
-        if statement["Effect"] != effect:
-            continue
-        for pattern in as_list(statement["Action"]):
-            expanded = expand_action(pattern)
-            assert expanded, f"{pattern} matches no IAM action"
-            for action in expanded:
-                name = f"{action['service']}:{action['action']}".lower()
-                levels.setdefault(access_level(name), set()).add(name)
-    return levels
-
-
-def access_level(action: str) -> str:
-    """IAM's access level (List, Read, Write, Permissions management, Tagging) of an action."""
-    service, name = action.split(":")
-    for definition in iam_definition:
-        if definition["prefix"] == service:
-            for privilege in definition["privileges"]:
-                if privilege["privilege"].lower() == name:
-                    level: str = privilege["access_level"]
-                    return level
-    raise AssertionError(f"{action}: not in parliament's IAM definitions")
+    return policy_checks.access_levels(statements(policy), effect)
 
 
 def test_the_read_role_can_only_read() -> None:
@@ -182,9 +162,25 @@ def test_deploy_writes_are_named_not_wildcards() -> None:
         assert all("*" not in action for action in as_list(statement["Action"])), statement["Sid"]
     s3 = next(s for s in statements(deploy_policy()) if s["Sid"] == "TheTrailBucketOnly")
     assert s3["Resource"] == TRAIL_BUCKET
-    pass_role = next(s for s in statements(deploy_policy()) if s["Action"] == "iam:PassRole")
+    (pass_role,) = [s for s in statements(deploy_policy()) if s["Action"] == "iam:PassRole"]
     assert pass_role["Condition"] == {
-        "StringEquals": {"iam:PassedToService": "cloudtrail.amazonaws.com"}
+        "StringEquals": {
+            "iam:PassedToService": ["cloudtrail.amazonaws.com", "chatbot.amazonaws.com"]
+        }
+    }
+    # Roles and policies (the trail's delivery role, the Chatbot role and guardrail) are
+    # written only under rootguard's own names.
+    resources = {
+        action: s["Resource"]
+        for s in statements(deploy_policy())
+        for action in as_list(s["Action"])
+        if action.startswith(("iam:CreateRole", "iam:PutRolePolicy", "iam:CreatePolicy"))
+    }
+    assert resources == {
+        "iam:CreateRole": "arn:aws:iam::111111111111:role/rootguard*",
+        "iam:PutRolePolicy": "arn:aws:iam::111111111111:role/rootguard*",
+        "iam:CreatePolicy": "arn:aws:iam::111111111111:policy/rootguard*",
+        "iam:CreatePolicyVersion": "arn:aws:iam::111111111111:policy/rootguard*",
     }
 
 

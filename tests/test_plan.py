@@ -63,6 +63,18 @@ def test_plan_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
             "rootguard:organisation:",
             "error: rootguard:organisation: unknown config key",
         ),
+        (
+            "      - aws-security-dev@example.com\n",
+            "      - aws-security-dev@example.com\n    slack:\n"
+            "      - {workspaceId: T07EA123LEP, channelId: '#security'}\n",
+            "error: rootguard:alarms.slack[0].channelId: must be a Slack channel id",
+        ),
+        (
+            "      - aws-security-dev@example.com\n",
+            "      - aws-security-dev@example.com\n    teams:\n      - {tenantId: "
+            "00000000-1111-2222-3333-444444444444, teamId: my-team, channelId: '19%3Aa%40b'}\n",
+            "error: rootguard:alarms.teams[0].teamId: must be a UUID",
+        ),
     ],
 )
 def test_broken_stack_file_is_one_line_and_exit_2(

@@ -156,7 +156,8 @@ def test_existing_bucket_and_topic_load() -> None:
         ),
         (
             {"alarms": {"email": ["s@example.com"], "routes": {"critical": {}}}},
-            "rootguard:alarms.routes.critical: no subscriber: give `email` or `https`",
+            "rootguard:alarms.routes.critical: no subscriber: give `email`, `https`, `slack` or "
+            "`teams`",
         ),
         (
             {"alarms": {"routes": {"critical": {"email": ["p@example.com"]}}}},
@@ -165,7 +166,8 @@ def test_existing_bucket_and_topic_load() -> None:
         (
             {"alarms": {}},
             "rootguard:alarms: no subscriber: every enabled alarm would notify nobody; give "
-            "`email`, `https` or `existingTopicArn`, or list every alarm in `disabled`",
+            "`email`, `https`, `slack`, `teams` or `existingTopicArn`, or list every alarm in "
+            "`disabled`",
         ),
         (
             {"trail": {"bucket": {"objectLock": {"days": 0}}}},
@@ -262,7 +264,7 @@ def test_a_stack_without_the_alarms_section_is_refused() -> None:
         load_config(ORGANIZATION)
     assert str(caught.value) == (
         "rootguard:alarms: is required: every enabled alarm would notify nobody; give `email`, "
-        "`https` or `existingTopicArn`, or list every alarm in `disabled`"
+        "`https`, `slack`, `teams` or `existingTopicArn`, or list every alarm in `disabled`"
     )
 
 

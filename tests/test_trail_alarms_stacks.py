@@ -88,6 +88,7 @@ POLICY_INPUTS: dict[str, tuple[str, Kind]] = {
     "aws:kms/key:Key": ("policy", "key"),
     "aws:iam/role:Role": ("assumeRolePolicy", "trust"),
     "aws:iam/rolePolicy:RolePolicy": ("policy", "identity"),
+    "aws:iam/policy:Policy": ("policy", "identity"),  # the AWS Chatbot guardrail
     "aws:sns/topicPolicy:TopicPolicy": ("policy", "resource"),
 }
 

@@ -133,11 +133,13 @@ def load_config(
             raise ConfigError(f"{shorten_key(key)}: unknown config key{_suggest(key, known)}")
     check_region(aws_region)
     try:
-        return RootGuardConfig.model_validate(dict(raw))
+        config = RootGuardConfig.model_validate(dict(raw))
     except ValidationError as exc:
         # A typo'd key also makes the real key "missing": report the typo, the root cause.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         raise ConfigError(format_error(errors[0])) from None
+    check_chat_partition(config.alarms, aws_region)
+    return config
 
 
 def check_region(aws_region: object) -> None:
@@ -149,6 +151,34 @@ def check_region(aws_region: object) -> None:
     problem = region_problem(aws_region)
     if problem is not None:
         raise ConfigError(f"{REGION_KEY}: {problem}")
+
+
+def check_chat_partition(alarms: AlarmsConfig, aws_region: object) -> None:
+    """Chat channels need AWS Chatbot, whose API is served only in the `aws` partition (four
+    commercial regions; rootguard/chatbot_policies.py): refuse them in GovCloud or China."""
+    if not isinstance(aws_region, str):
+        return
+    from ..chatbot_policies import API_REGIONS, MANAGEMENT_REGION  # late, like check_region
+    from ..regions import partition_of
+
+    partition = partition_of(aws_region)
+    if partition == partition_of(MANAGEMENT_REGION):
+        return
+    keys = [
+        f"{prefix}{key}"
+        for prefix, subscribers in (
+            ("", alarms),
+            *((f"routes.{severity}.", route) for severity, route in alarms.routes.items()),
+        )
+        for key in ("slack", "teams")
+        if getattr(subscribers, key)
+    ]
+    if keys:
+        raise ConfigError(
+            f"{NAMESPACE}:alarms.{keys[0]}: AWS Chatbot's API is served only in the aws "
+            f"partition ({', '.join(API_REGIONS)}), not in {partition} ({REGION_KEY} "
+            f"{aws_region}); send these alarms to `email` or `https`"
+        )
 
 
 def namespace_warnings(present_keys: Iterable[str]) -> list[str]:

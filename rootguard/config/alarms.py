@@ -15,6 +15,7 @@ from ..alarm_catalog import (
     lookup,
 )
 from .base import InvalidKey, Matching, StrictModel
+from .subscribers import SUBSCRIBER_KEYS, Subscribers
 
 MetricNamespace = Annotated[
     str,
@@ -37,26 +38,6 @@ TopicArn = Annotated[
         max_length=400,
     ),
 ]
-# SNS's own limit for an email endpoint is the RFC 5321 path length.
-NotificationEmail = Annotated[
-    str,
-    Matching(
-        r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-        "an email address like security@example.com",
-        min_length=6,
-        max_length=254,
-    ),
-]
-HttpsUrl = Annotated[
-    str,
-    Matching(
-        r"https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s]*)?",
-        "an https:// URL like https://hooks.example.com/aws-alarms",
-        max_length=2048,
-    ),
-]
-
-
 # The AWS managed task policies sts:AssumeRoot accepts (STS API Reference, AssumeRoot,
 # TaskPolicyArn: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html).
 RootTaskName = Literal[
@@ -100,28 +81,21 @@ def _default_sessions() -> list[dict[str, Any]]:
 SeverityName = Literal["critical", "high", "medium", "low", "info"]
 
 
-class Route(StrictModel):
+class Route(Subscribers):
     """Where the alarms of one severity go instead of the default topic: a topic of their own."""
 
     topic_name: TopicName | None = Field(
         default=None, description="The route's SNS topic (default: <topicName>-<severity>)."
     )
-    email: list[NotificationEmail] = Field(
-        default_factory=list, description="Addresses subscribed to the route's topic."
-    )
-    https: list[HttpsUrl] = Field(
-        default_factory=list,
-        description="HTTPS endpoints (PagerDuty, Opsgenie) subscribed to the route's topic.",
-    )
 
 
 NO_SUBSCRIBER = (
-    "every enabled alarm would notify nobody; give `email`, `https` or `existingTopicArn`, "
-    "or list every alarm in `disabled`"
+    "every enabled alarm would notify nobody; give `email`, `https`, `slack`, `teams` or "
+    "`existingTopicArn`, or list every alarm in `disabled`"
 )
 
 
-class AlarmsConfig(StrictModel):
+class AlarmsConfig(Subscribers):
     """`rootguard:alarms`."""
 
     namespace: MetricNamespace = Field(
@@ -133,12 +107,6 @@ class AlarmsConfig(StrictModel):
     existing_topic_arn: TopicArn | None = Field(
         default=None,
         description="Notify this topic (say another stack's output) instead of creating one.",
-    )
-    email: list[NotificationEmail] = Field(
-        default_factory=list, description="Addresses subscribed to the topic (confirm by mail)."
-    )
-    https: list[HttpsUrl] = Field(
-        default_factory=list, description="HTTPS endpoints subscribed to the topic."
     )
     disabled: list[str] = Field(
         default_factory=list,
@@ -219,21 +187,24 @@ class AlarmsConfig(StrictModel):
             if definition is not None and {definition.name, definition.id} & set(self.disabled):
                 raise InvalidKey(f"enabled[{index}]", f"{reference!r} is also in disabled")
         if self.existing_topic_arn is not None:
-            for key in ("email", "https"):
+            # A chat channel subscribes AWS Chatbot to the topic: a change to it all the same.
+            for key in SUBSCRIBER_KEYS:
                 if getattr(self, key):
                     raise InvalidKey(
                         key,
                         "subscriptions cannot be added to existingTopicArn; its owner manages "
                         "them (remove this list or existingTopicArn)",
                     )
-        elif not (self.email or self.https) and [
+        elif not self.has_subscriber() and [
             d for d in self.selected_alarms() if d.severity.value not in self.routes
         ]:
             # An alarm nobody hears is worse than none: it looks like coverage.
             raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}")
         for severity, route in self.routes.items():
-            if not (route.email or route.https):
-                raise InvalidKey(f"routes.{severity}", "no subscriber: give `email` or `https`")
+            if not route.has_subscriber():
+                raise InvalidKey(
+                    f"routes.{severity}", "no subscriber: give `email`, `https`, `slack` or `teams`"
+                )
             if route.topic_name is not None and route.topic_name == self.topic_name:
                 raise InvalidKey(f"routes.{severity}.topicName", "must differ from topicName")
         # The longest ARNs rootguard may render (aws-us-gov, a 12-digit account) must fit
@@ -250,12 +221,6 @@ class AlarmsConfig(StrictModel):
                     f"the {definition.id} pattern would be {length} characters, over "
                     f"CloudWatch's {MAX_PATTERN_LENGTH}; list fewer roles or tasks",
                 )
-        for key in ("email", "https"):
-            endpoints: list[str] = getattr(self, key)
-            seen = [endpoint.lower() for endpoint in endpoints]
-            for index, endpoint in enumerate(endpoints):
-                if seen[index] in seen[:index]:
-                    raise InvalidKey(f"{key}[{index}]", f"{endpoint!r} is listed twice")
         return self
 
 

@@ -280,6 +280,7 @@ _COMPUTED: dict[str, Callable[[FakeAws, MockResourceArgs], dict[str, Any]]] = {
     "aws:cloudwatch/logGroup:LogGroup": _named_arn("logs", "log-group:"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": _named_arn("cloudwatch", "alarm:"),
     "aws:iam/role:Role": _named_arn("iam", "role/", regional=False),
+    "aws:iam/policy:Policy": _named_arn("iam", "policy/", regional=False),
     "aws:kms/key:Key": _kms_key,
     "aws:s3/bucket:Bucket": _bucket,
     "aws:sns/topic:Topic": _named_arn("sns", ""),
