@@ -81,6 +81,14 @@ ORDERING: dict[tuple[str, str], str] = {
         "aws:cloudwatch/logMetricFilter:LogMetricFilter",
         "aws:cloudwatch/metricAlarm:MetricAlarm",
     ): "an alarm is never live on a metric nothing feeds, and is destroyed before its filter",
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
+    ): "the Chatbot role has its permissions before Chatbot first assumes it",
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration",
+    ): "the Chatbot role has its permissions before Chatbot first assumes it",
 }
 
 
