@@ -77,13 +77,12 @@ class SecurityAlarms(pulumi.ComponentResource):
             if config.existing_topic_arn is not None
             else self._topic(name, config.topic_name, config.email, config.https)
         )
-        # Per-severity routes: each its own encrypted topic and subscribers.
-        routes = {
-            severity: self._topic(
-                f"{name}-{severity}", config.route_topic_name(severity), r.email, r.https
+        # Per-severity routes: each its own encrypted topic and subscribers; None: the default.
+        topics: dict[str | None, pulumi.Output[str]] = {None: topic_arn}
+        for severity, route in config.routes.items():
+            topics[severity] = self._topic(
+                f"{name}-{severity}", config.route_topic_name(severity), route.email, route.https
             )
-            for severity, r in config.routes.items()
-        }
 
         alarms = config.selected_alarms()
         here = AwsContext.lookup(self) if any(d.quiet_for for d in alarms) else None
@@ -112,7 +111,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 threshold=THRESHOLD,
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",
-                alarm_actions=[routes.get(definition.severity.value, topic_arn)],
+                alarm_actions=[topics[config.notified_route(definition)]],
                 tags={
                     "rootguard:control": definition.id,
                     "rootguard:severity": definition.severity.value,

@@ -429,6 +429,20 @@ class FakeOrganization:
         self.put_alarm(control, topic)
         return topic
 
+    def route_alarms(self, severity: str, topic_name: str, *endpoints: str) -> str:
+        """A topic of its own for the default alarms of one severity, as rootguard deploys
+        `rootguard:alarms.routes.<severity>`: subscribed (confirmed) by `endpoints`, emails or
+        https:// URLs, with every such alarm re-pointed at it. Returns the topic's ARN."""
+        topic = self.topic_arn(topic_name)
+        self.topics[topic] = [
+            SubscriptionState("https" if e.startswith("https://") else "email", e)
+            for e in endpoints
+        ]
+        for control, alarm in alarms().items():
+            if alarm.enabled and alarm.severity.value == severity:
+                self.put_alarm(control, topic)
+        return topic
+
     def delete_contact(self, account: str, kind: str = "SECURITY") -> None:
         self.account(account).contacts[kind] = None
 

@@ -1,4 +1,5 @@
-"""Drift of `rootguard:alarms`: each enabled catalog alarm, the topic and its subscribers."""
+"""Drift of `rootguard:alarms`: each enabled catalog alarm's filter and alarm; where the alarms
+go (topics, routes, subscribers) is alarm_topics.py."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from rootguard.filter_pattern import ParseError, parse
 from ..catalog import check
 from ..facts import Alarm, AuditFacts, MetricFilter, Skipped, Unavailable
 from ..model import Check, Finding
+from .alarm_topics import topic_drift
 
 
 def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
     """Each enabled catalog alarm: its filter (the pattern rootguard would deploy here, with the
-    stack's sanctioned principals), its alarm, the configured topic."""
+    stack's sanctioned principals), its alarm; then the topics they notify (DRIFT-ALARM-TOPIC)."""
     item = check("DRIFT-ALARM")
     management = facts.organization.management_account_id
     monitoring = facts.monitoring
@@ -55,7 +57,8 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
                 alarms,
             )
         )
-    findings.extend(_subscription_drift(facts, config))
+    assert monitoring.trail is not None  # the filters were read from its log group
+    findings.extend(topic_drift(facts, settings, monitoring.trail.home_region, alarms))
     return findings
 
 
@@ -93,45 +96,3 @@ def _same_pattern(live: str, wanted: str) -> bool:
         return parse(live) == parse(wanted)
     except ParseError:
         return " ".join(live.split()) == " ".join(wanted.split())
-
-
-def _subscription_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
-    """The configured topic is the one the alarms notify, with the configured subscribers."""
-    item = check("DRIFT-ALARM")
-    account = facts.organization.management_account_id
-    settings = config.alarms
-    topics = facts.monitoring.topics
-    if settings.existing_topic_arn is not None:
-        topic_arn: str | None = settings.existing_topic_arn
-    else:
-        topic_arn = next((t for t in topics if t.endswith(f":{settings.topic_name}")), None)
-    if topic_arn is None or topic_arn not in topics:
-        wanted = settings.existing_topic_arn or settings.topic_name
-        return [item.failed(account, f"topic:{wanted}", f"no alarm notifies the topic {wanted}")]
-    subscriptions = topics[topic_arn]
-    if isinstance(subscriptions, Unavailable):
-        return [item.unknown(account, f"topic:{topic_arn}", subscriptions.reason)]
-    findings: list[Finding] = []
-    for protocol, endpoints in (("email", settings.email), ("https", settings.https)):
-        for endpoint in endpoints:
-            resource = f"subscription:{endpoint}"
-            match = [
-                s
-                for s in subscriptions.subscriptions
-                if s.protocol == protocol and s.endpoint.lower() == endpoint.lower()
-            ]
-            if not match:
-                findings.append(
-                    item.failed(account, resource, f"{endpoint} is not subscribed to {topic_arn}")
-                )
-            elif not any(s.confirmed for s in match):
-                findings.append(
-                    item.failed(
-                        account, resource, f"{endpoint}'s subscription is pending confirmation"
-                    )
-                )
-            else:
-                findings.append(
-                    item.passed(account, resource, f"{endpoint} is subscribed to {topic_arn}")
-                )
-    return findings
