@@ -10,9 +10,10 @@ import pytest
 
 from rootguard.alarm_catalog import load_catalog
 from rootguard.alarms import SecurityAlarms
+from rootguard.audit.drift.alarm_topics import declared_topic_arns
 from rootguard.config.alarms import AlarmsConfig
 from rootguard.offline import Recording, Registration, run_program
-from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID, PARTITION
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID, PARTITION, FakeAws
 from rootguard.trail import OrgTrail
 from tests.conftest import plain_args
 
@@ -23,7 +24,7 @@ SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 EXISTING_TOPIC = "arn:aws:sns:us-east-1:123456789012:org-security"
 
 
-def run_alarms(raw: dict[str, Any] | None = None) -> Recording:
+def run_alarms(raw: dict[str, Any] | None = None, fake: FakeAws | None = None) -> Recording:
     def program() -> None:
         trail = OrgTrail("trail", {"organization_id": ORGANIZATION_ID})
         alarms = SecurityAlarms(
@@ -32,7 +33,7 @@ def run_alarms(raw: dict[str, Any] | None = None) -> Recording:
         pulumi.export("topic_arn", alarms.topic_arn)
         pulumi.export("alarm_arns", alarms.alarm_arns)
 
-    return run_program(program)
+    return run_program(program, fake=fake)
 
 
 def one(recording: Recording, type_: str) -> Registration:
@@ -251,3 +252,28 @@ def test_each_severity_goes_to_its_route() -> None:
     keys = [k for k in recording.of_type("aws:kms/key:Key") if "topic" in k.name]
     assert {k.name for k in keys} == {"alarms-topic-key", "alarms-critical-topic-key"}
     assert all(t.inputs["kmsMasterKeyId"] for t in recording.of_type(TOPIC))
+
+
+def test_the_audit_expects_the_topics_the_component_notifies() -> None:
+    """The drift audit (rootguard/audit/drift/alarm_topics.py) asks AlarmsConfig which topic
+    each alarm notifies and which topics exist: the answers name what the component built."""
+    raw = {
+        "email": ["security@example.com"],
+        "routes": {
+            "critical": {"https": ["https://events.pagerduty.example.com/enqueue"]},
+            "low": {"topicName": "security-digest", "email": ["digest@example.com"]},
+        },
+    }
+    fake = FakeAws(region="eu-west-1")
+    recording = run_alarms(raw, fake)
+    config = AlarmsConfig.model_validate(raw)
+    place = (fake.partition, fake.region, MANAGEMENT_ACCOUNT_ID)
+    by_id = {d.id: d for d in load_catalog()}
+
+    for alarm in recording.of_type(ALARM):
+        definition = by_id[alarm.inputs["tags"]["rootguard:control"]]
+        wanted = config.topic_arn(config.notified_route(definition), *place)
+        assert alarm.inputs["alarmActions"] == [wanted], alarm.name
+    created = {t.outputs["arn"] for t in recording.of_type(TOPIC)}
+    assert set(declared_topic_arns(config, *place)) == created
+    assert len(created) == 3

@@ -205,3 +205,20 @@ def test_every_severity_routed_needs_no_alarm_on_the_default_topic(
 
     assert failing(findings) == []
     assert f"topic:{org.topic_arn('rootguard-security-alarms')}" in {f.resource for f in findings}
+
+
+def test_an_existing_topic_beside_routes_is_judged_by_its_arn(
+    org: FakeOrganization, fake: FakeAws, routed: dict[str, str]
+) -> None:
+    """existingTopicArn: another stack's topic, whose subscribers its owner manages."""
+    alarms = {"existingTopicArn": routed["default"], "routes": ROUTES["routes"]}
+    assert failing(judged(fake, org, alarms)) == []
+
+    del org.topics[routed["default"]]
+    assert failing(judged(fake, org, alarms)) == [
+        (
+            "fail",
+            f"topic:{routed['default']}",
+            f"existingTopicArn's topic {routed['default']} does not exist",
+        )
+    ]
