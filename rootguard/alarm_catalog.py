@@ -37,13 +37,25 @@ _FIELDS = {
     "not_events",
     "quiet_events",
     "quiet_for",
+    "verbatim",
 }
 # What an alarm may be told to stay quiet for (`quiet_for`); the stack names who they are.
 QUIET_FOR = ("sanctioned-sessions", "pipeline")
-_REQUIRED = _FIELDS - {"not_events", "quiet_events", "quiet_for"}
+_REQUIRED = _FIELDS - {"not_events", "quiet_events", "quiet_for", "verbatim"}
+# Where a verbatim text comes from (the catalog's header says what each grader checks), and
+# the suffix its own metric gets so it never feeds the corrected alarm's metric.
+VERBATIM_SOURCES = {"securityhub": "SecurityHub", "cis-7.0": "Cis70"}
 _CONTROL_ID = re.compile(r"[0-9]+\.[0-9]+(?:-[a-z0-9]+)?")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _METRIC_NAME = re.compile(r"[A-Za-z0-9]{1,255}")
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A filter text a compliance grader looks for, exactly as its source prints it."""
+
+    source: str  # a key of VERBATIM_SOURCES
+    pattern: str
 
 
 class CatalogError(ValueError):
@@ -69,6 +81,24 @@ class AlarmDefinition:
     not_events: tuple[Event, ...] = ()  # silent on these, and so is any credited filter
     quiet_events: tuple[Event, ...] = ()  # rootguard's pattern is silent on these too
     quiet_for: str | None = None  # sanctioned-sessions | pipeline: see render()
+    verbatim: tuple[Verbatim, ...] = ()  # the graders' texts (rootguard:alarms.verbatimCis)
+
+    @property
+    def verbatim_filters(self) -> tuple[Verbatim, ...]:
+        """The graders' texts rootguard's own pattern is not (whitespace aside): each needs a
+        filter of its own for its grader to pass."""
+        own = _squeezed(self.pattern)
+        seen: set[str] = set()
+        needed = []
+        for text in self.verbatim:
+            key = _squeezed(text.pattern)
+            if key != own and key not in seen:
+                seen.add(key)
+                needed.append(text)
+        return tuple(needed)
+
+    def verbatim_metric(self, text: Verbatim) -> str:
+        return f"{self.metric}Verbatim{VERBATIM_SOURCES[text.source]}"
 
     def render(self, quiet: Quiet) -> str:
         """The pattern deployed: `pattern`, AND-ed with exclusions for the known principals
@@ -133,6 +163,36 @@ class Quiet:
         return [f'({absent} || {ISSUER} != "{role}")' for role in self.pipeline]
 
 
+def _squeezed(pattern: str) -> str:
+    return "".join(pattern.split())
+
+
+def _verbatim(where: str, raw: Any, compliance: Compliance) -> tuple[Verbatim, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(
+        isinstance(v, Mapping) and set(v) == {"source", "pattern"} for v in raw
+    ):
+        raise CatalogError(f"{where}: must be a list of {{source, pattern}}")
+    texts = []
+    for index, item in enumerate(raw):
+        source, pattern = item["source"], item["pattern"]
+        if source not in VERBATIM_SOURCES:
+            raise CatalogError(f"{where}[{index}].source: must be one of {list(VERBATIM_SOURCES)}")
+        if not compliance[source]:
+            raise CatalogError(f"{where}[{index}]: the alarm has no {source} control id")
+        if not isinstance(pattern, str) or pattern != pattern.strip() or "\n" in pattern:
+            raise CatalogError(f"{where}[{index}].pattern: must be the one-line text as printed")
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise CatalogError(f"{where}[{index}].pattern: over {MAX_PATTERN_LENGTH} characters")
+        try:
+            parse(pattern)
+        except ParseError as exc:
+            raise CatalogError(f"{where}[{index}].pattern: {exc}") from None
+        texts.append(Verbatim(source, pattern))
+    return tuple(texts)
+
+
 def _events(where: str, raw: Any) -> tuple[Event, ...]:
     if not isinstance(raw, list) or not all(
         isinstance(e, Mapping) and isinstance(e.get("eventName"), str) for e in raw
@@ -178,6 +238,7 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
     if quiet_for is not None and quiet_for not in QUIET_FOR:
         raise CatalogError(f"{where}.quiet_for: must be one of {', '.join(QUIET_FOR)}")
     return AlarmDefinition(
+        verbatim=_verbatim(f"{where}.verbatim", raw.get("verbatim"), compliance),
         quiet_for=quiet_for,
         id=raw["id"],
         name=raw["name"],

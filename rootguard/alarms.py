@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import alarm_policies
-from .alarm_catalog import AlarmDefinition
+from .alarm_catalog import AlarmDefinition, Verbatim
 from .args import links_of, validated
 from .aws_context import AwsContext
 from .config.alarms import AlarmsConfig
@@ -53,6 +53,20 @@ def alarm_name(definition: AlarmDefinition) -> str:
     return f"rootguard-{definition.id}-{definition.metric}"
 
 
+def verbatim_alarm_name(definition: AlarmDefinition, text: Verbatim) -> str:
+    return f"rootguard-{definition.id}-{definition.verbatim_metric(text)}"
+
+
+def verbatim_description(definition: AlarmDefinition, text: Verbatim, severity: str) -> str:
+    """Says what the alarm is for, so a responder knows its noise is expected."""
+    return (
+        f"[{definition.id} {severity.upper()}] {definition.title}, the exact {text.source} "
+        f"filter text kept for compliance graders (rootguard:alarms.verbatimCis). It also "
+        f"fires on events rootguard's corrected alarm {alarm_name(definition)} ignores; act "
+        "on that one."
+    )
+
+
 class SecurityAlarms(pulumi.ComponentResource):
     """CIS metric filters and alarms on a CloudTrail log group, notifying an encrypted SNS
     topic."""
@@ -70,7 +84,6 @@ class SecurityAlarms(pulumi.ComponentResource):
             raise RootGuardError(f"SecurityAlarms {name!r}: log_group_name: is required")
         super().__init__("rootguard:index:SecurityAlarms", name, None, opts)
         log_group_name = args["log_group_name"]
-        child = pulumi.ResourceOptions(parent=self)
 
         topic_arn: pulumi.Output[str] = (
             pulumi.Output.from_input(config.existing_topic_arn)
@@ -88,42 +101,87 @@ class SecurityAlarms(pulumi.ComponentResource):
         here = AwsContext.lookup(self) if any(d.quiet_for for d in alarms) else None
         alarm_arns: dict[str, pulumi.Output[str]] = {}
         for definition in alarms:
-            metric_filter = aws.cloudwatch.LogMetricFilter(
-                f"{name}-{definition.slug}-filter",
-                name=alarm_name(definition),
+            alarm_arns[definition.id] = self._filter_and_alarm(
+                f"{name}-{definition.slug}",
+                alarm_name(definition),
                 log_group_name=log_group_name,
                 pattern=_pattern(definition, config, here),
-                metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
-                    name=definition.metric, namespace=config.namespace, value="1"
-                ),
-                opts=child,
-            )
-            alarm = aws.cloudwatch.MetricAlarm(
-                f"{name}-{definition.slug}-alarm",
-                name=alarm_name(definition),
-                alarm_description=definition.description(),
+                metric=definition.metric,
                 namespace=config.namespace,
-                metric_name=definition.metric,
-                statistic="Sum",
-                period=PERIOD_SECONDS,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
-                threshold=THRESHOLD,
-                comparison_operator="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=[topics[config.notified_route(definition)]],
+                description=definition.description(),
+                action=topics[config.notified_route(definition.severity.value)],
                 tags={
                     "rootguard:control": definition.id,
                     "rootguard:severity": definition.severity.value,
                 },
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
             )
-            alarm_arns[definition.id] = alarm.arn
+        # The graders' exact texts (verbatimCis): own metrics, so they never feed the
+        # corrected alarms, and a low severity, so their noise goes where it is cheap.
+        verbatim_severity = config.verbatim_cis.severity
+        for definition, text in config.verbatim_filters():
+            self._filter_and_alarm(
+                f"{name}-{definition.slug}-verbatim-{text.source}",
+                verbatim_alarm_name(definition, text),
+                log_group_name=log_group_name,
+                pattern=text.pattern,
+                metric=definition.verbatim_metric(text),
+                namespace=config.namespace,
+                description=verbatim_description(definition, text, verbatim_severity),
+                action=topics[config.notified_route(verbatim_severity)],
+                tags={
+                    "rootguard:control": definition.id,
+                    "rootguard:severity": verbatim_severity,
+                    "rootguard:verbatim": text.source,
+                },
+            )
 
         self.topic_arn = topic_arn
         # dict(): with every control off, Output.all() of nothing resolves to [].
         self.alarm_arns = pulumi.Output.all(**alarm_arns).apply(dict)
         self.register_outputs({"topic_arn": self.topic_arn, "alarm_arns": self.alarm_arns})
+
+    def _filter_and_alarm(
+        self,
+        name: str,
+        resource_name: str,
+        *,
+        log_group_name: pulumi.Input[str],
+        pattern: pulumi.Input[str],
+        metric: str,
+        namespace: str,
+        description: str,
+        action: pulumi.Input[str],
+        tags: dict[str, str],
+    ) -> pulumi.Output[str]:
+        """A metric filter counting matches in its own metric, and the alarm on that metric."""
+        metric_filter = aws.cloudwatch.LogMetricFilter(
+            f"{name}-filter",
+            name=resource_name,
+            log_group_name=log_group_name,
+            pattern=pattern,
+            metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                name=metric, namespace=namespace, value="1"
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        alarm = aws.cloudwatch.MetricAlarm(
+            f"{name}-alarm",
+            name=resource_name,
+            alarm_description=description,
+            namespace=namespace,
+            metric_name=metric,
+            statistic="Sum",
+            period=PERIOD_SECONDS,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+            threshold=THRESHOLD,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=[action],
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
+        )
+        return alarm.arn
 
     def _topic(
         self, name: str, topic_name: str, email: list[str], https: list[str]

@@ -93,6 +93,29 @@ def paging_table() -> str:
     return _table(["Severity", "Alarms (ids)", "Goes to (prod)", "Expected response"], rows)
 
 
+_GRADERS = {
+    "securityhub": "Security Hub {ids}: exact text",
+    "cis-7.0": "Prowler: CIS v7.0's printed text",
+}
+
+
+def verbatim_table() -> str:
+    """The extra filters `verbatimCis` deploys: where a grader fails the corrected pattern."""
+    return _table(
+        ["id", "grader", "verbatim filter text", "its own metric"],
+        [
+            [
+                d.id,
+                _GRADERS[text.source].format(ids=_ids(d.compliance["securityhub"])),
+                f"`{text.pattern}`",
+                f"`{d.verbatim_metric(text)}`",
+            ]
+            for d in alarm_catalog()
+            for text in d.verbatim_filters
+        ],
+    )
+
+
 def scp_statements_table() -> str:
     return _table(
         ["Statement", "Blocks", "Why", "Control", "Exemptible"],
@@ -116,6 +139,7 @@ def audit_checks_table() -> str:
 TABLES: dict[str, Callable[[], str]] = {
     "alarms": alarms_table,
     "paging": paging_table,
+    "verbatim-cis": verbatim_table,
     "scp-statements": scp_statements_table,
     "audit-checks": audit_checks_table,
 }

@@ -494,6 +494,20 @@ class SanctionedSession(TypedDict):
     """
 
 
+class VerbatimCis(TypedDict):
+    """The exact filter texts Security Hub and Prowler grade, beside rootguard's corrected ones."""
+
+    enabled: NotRequired[bool]
+    """Also deploy, for each enabled alarm whose corrected pattern a grader fails, a metric filter
+    with the grader's exact text and an alarm of its own. Default: false.
+    """
+
+    severity: NotRequired[str]
+    """Severity of the verbatim alarms; routes.<severity> decides who hears them. One of: low, info.
+    Default: "low".
+    """
+
+
 class AlarmsConfig(TypedDict):
     """`rootguard:alarms`."""
 
@@ -546,6 +560,11 @@ class AlarmsConfig(TypedDict):
     anyone else's raise 1.2-contacts. Each item: must be an IAM role name in the management
     account, optionally with its path, like rootguard-ci-read or ci/rootguard-ci-read. Default:
     ["rootguard-ci-deploy"].
+    """
+
+    verbatim_cis: NotRequired[VerbatimCis]
+    """Verbatim CIS filters for compliance dashboards (Security Hub CloudWatch.1-14, Prowler), off
+    by default: see the README's trade-off.
     """
 
 
@@ -838,6 +857,11 @@ class SecurityAlarmsArgs(TypedDict):
     anyone else's raise 1.2-contacts. Each item: must be an IAM role name in the management
     account, optionally with its path, like rootguard-ci-read or ci/rootguard-ci-read. Default:
     ["rootguard-ci-deploy"].
+    """
+
+    verbatim_cis: NotRequired[VerbatimCis]
+    """Verbatim CIS filters for compliance dashboards (Security Hub CloudWatch.1-14, Prowler), off
+    by default: see the README's trade-off.
     """
 
     log_group_name: pulumi.Input[str]

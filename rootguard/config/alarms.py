@@ -11,6 +11,7 @@ from ..alarm_catalog import (
     MAX_PATTERN_LENGTH,
     AlarmDefinition,
     Quiet,
+    Verbatim,
     enabled_alarms,
     load_catalog,
     lookup,
@@ -116,6 +117,22 @@ class Route(StrictModel):
     )
 
 
+class VerbatimCis(StrictModel):
+    """The exact filter texts Security Hub and Prowler grade, beside rootguard's corrected ones."""
+
+    enabled: bool = Field(
+        default=False,
+        description="Also deploy, for each enabled alarm whose corrected pattern a grader "
+        "fails, a metric filter with the grader's exact text and an alarm of its own.",
+    )
+    # Both graders want an alarm on the filter's metric (Security Hub also a subscribed SNS
+    # topic), so filters without alarms would pass neither: there is no such mode.
+    severity: Literal["low", "info"] = Field(
+        default="low",
+        description="Severity of the verbatim alarms; routes.<severity> decides who hears them.",
+    )
+
+
 NO_SUBSCRIBER = (
     "every enabled alarm would notify nobody; give `email`, `https` or `existingTopicArn`, "
     "or list every alarm in `disabled`"
@@ -191,6 +208,18 @@ class AlarmsConfig(StrictModel):
         "deploy pipeline); anyone else's raise 1.2-contacts.",
     )
 
+    verbatim_cis: VerbatimCis = Field(
+        default_factory=VerbatimCis,
+        description="Verbatim CIS filters for compliance dashboards (Security Hub CloudWatch.1-14, "
+        "Prowler), off by default: see the README's trade-off.",
+    )
+
+    def verbatim_filters(self) -> list[tuple[AlarmDefinition, Verbatim]]:
+        """The graders' texts to deploy: for the enabled alarms, where rootguard's differs."""
+        if not self.verbatim_cis.enabled:
+            return []
+        return [(d, text) for d in self.selected_alarms() for text in d.verbatim_filters]
+
     def quiet(self, partition: str, account_id: str) -> Quiet:
         """The sanctioned principals as ARNs in the deployment's partition and account."""
 
@@ -209,10 +238,10 @@ class AlarmsConfig(StrictModel):
     def route_topic_name(self, severity: SeverityName) -> str:
         return self.routes[severity].topic_name or f"{self.topic_name}-{severity}"
 
-    def notified_route(self, definition: AlarmDefinition) -> SeverityName | None:
-        """The route whose topic the alarm notifies: its severity's, or None for the default
-        topic. The component and the audit's drift check both ask this, so they agree."""
-        return next((r for r in self.routes if r == definition.severity.value), None)
+    def notified_route(self, severity: str) -> SeverityName | None:
+        """The route whose topic an alarm of this severity notifies: its severity's, or None
+        for the default topic. The component and the audit's drift check both ask this."""
+        return next((r for r in self.routes if r == severity), None)
 
     def topic_arn(
         self, route: SeverityName | None, partition: str, region: str, account_id: str
@@ -228,6 +257,13 @@ class AlarmsConfig(StrictModel):
         """The catalog's alarms this config turns on, in catalog order."""
         return enabled_alarms(self.disabled, self.enabled)
 
+    def _default_severities(self) -> set[str]:
+        """Severities of the enabled alarms that no route takes: they notify the default topic."""
+        severities = {d.severity.value for d in self.selected_alarms()}
+        if self.verbatim_filters():
+            severities.add(self.verbatim_cis.severity)
+        return severities - set(self.routes)
+
     @model_validator(mode="after")
     def _check(self) -> AlarmsConfig:
         for index, reference in enumerate(self.enabled):
@@ -242,11 +278,15 @@ class AlarmsConfig(StrictModel):
                         "subscriptions cannot be added to existingTopicArn; its owner manages "
                         "them (remove this list or existingTopicArn)",
                     )
-        elif not (self.email or self.https) and [
-            d for d in self.selected_alarms() if d.severity.value not in self.routes
-        ]:
+        elif not (self.email or self.https) and self._default_severities():
             # An alarm nobody hears is worse than none: it looks like coverage.
-            raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}")
+            verbatim = self.verbatim_cis.severity
+            hint = (
+                f"; the verbatimCis alarms are {verbatim}: give routes.{verbatim} a subscriber"
+                if self.verbatim_filters() and verbatim in self._default_severities()
+                else ""
+            )
+            raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}{hint}")
         for severity, route in self.routes.items():
             if not (route.email or route.https):
                 raise InvalidKey(f"routes.{severity}", "no subscriber: give `email` or `https`")

@@ -11,7 +11,7 @@ from rootguard.alarm_catalog import load_catalog
 from rootguard.audit.model import Finding, Status
 from rootguard.config import RootGuardConfig
 from tests.fakes import FakeAws, FakeOrganization
-from tests.fakes.organization import SubscriptionState
+from tests.fakes.organization import LOG_GROUP, SubscriptionState
 from tests.fakes.stack import stack_config
 
 from .conftest import audit
@@ -222,3 +222,59 @@ def test_an_existing_topic_beside_routes_is_judged_by_its_arn(
             f"existingTopicArn's topic {routed['default']} does not exist",
         )
     ]
+
+
+def test_verbatim_cis_alarms_are_compared_and_follow_their_route(
+    org: FakeOrganization, fake: FakeAws, routed: dict[str, str]
+) -> None:
+    """verbatimCis: each grader's filter beside the corrected one, its alarm on the route of
+    verbatimCis.severity (low here)."""
+    on = {**ROUTES, "verbatimCis": {"enabled": True}}
+    verbatim = stack_config(org, alarms=on).alarms.verbatim_filters()
+    names = {
+        f"alarm:{d.id}/verbatim-{text.source}": org.put_verbatim_alarm(
+            d.id, text.source, routed["low"]
+        )
+        for d, text in verbatim
+    }
+    assert "alarm:4.1/verbatim-securityhub" in names
+
+    def drift(alarms: dict[str, Any]) -> list[tuple[str, str, str]]:
+        config = stack_config(org, alarms=alarms)
+        return sorted(
+            (f.check_id, f.resource, f.evidence)
+            for f in audit(fake, config=config)
+            if f.check_id.startswith("DRIFT-ALARM") and f.status is not Status.PASS
+        )
+
+    assert drift(on) == []
+    compared = {
+        (f.check_id, f.resource)
+        for f in audit(fake, config=stack_config(org, alarms=on))
+        if f.check_id.startswith("DRIFT-ALARM")
+    }
+    assert {(c, r) for r in names for c in ("DRIFT-ALARM", CHECK)} <= compared
+
+    # One verbatim alarm re-pointed at the default topic, another's filter deleted.
+    org.put_verbatim_alarm("4.1", "securityhub", routed["default"])
+    org.metric_filters[LOG_GROUP] = [
+        f
+        for f in org.metric_filters[LOG_GROUP]
+        if f.name != names["alarm:4.3/verbatim-securityhub"]
+    ]
+    assert drift(on) == [
+        (
+            "DRIFT-ALARM",
+            "alarm:4.3/verbatim-securityhub",
+            "no metric filter publishes RootGuard/CIS/RootCredentialsUsageVerbatimSecurityHub",
+        ),
+        (
+            CHECK,
+            "alarm:4.1/verbatim-securityhub",
+            f"alarm {names['alarm:4.1/verbatim-securityhub']} notifies {routed['default']}, not "
+            f"{routed['low']} (routes.low, for low alarms)",
+        ),
+    ]
+    # verbatimCis turned off, the grader's filters left behind: each is reported.
+    left = [r for (c, r, _) in drift(ROUTES) if c == "DRIFT-ALARM"]
+    assert sorted(left) == sorted(r for r in names if r != "alarm:4.3/verbatim-securityhub")

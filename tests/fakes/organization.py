@@ -366,6 +366,20 @@ class FakeOrganization:
         self.alarms = [a for a in self.alarms if a.name != name]
         self.alarms.append(AlarmState(name, NAMESPACE, alarm.metric, [topic_arn]))
 
+    def put_verbatim_alarm(self, control: str, source: str, topic_arn: str) -> str:
+        """The control's verbatim CIS filter (`rootguard:alarms.verbatimCis`, the grader's text
+        from `source`) and its alarm, notifying `topic_arn`. Returns the filter's name."""
+        alarm = alarms()[control]
+        text = next(t for t in alarm.verbatim_filters if t.source == source)
+        metric = alarm.verbatim_metric(text)
+        name = f"rootguard-{alarm.slug}-verbatim-{source}"
+        filters = self.metric_filters.setdefault(LOG_GROUP, [])
+        filters[:] = [f for f in filters if f.name != name]
+        filters.append(MetricFilterState(name, text.pattern, NAMESPACE, metric))
+        self.alarms = [a for a in self.alarms if a.name != name]
+        self.alarms.append(AlarmState(name, NAMESPACE, metric, [topic_arn]))
+        return name
+
     # --- Looking things up ----------------------------------------------------------------
 
     @property

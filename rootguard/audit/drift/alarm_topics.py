@@ -1,22 +1,23 @@
 """Drift of where `rootguard:alarms` sends its alarms.
 
-Each enabled alarm notifies the topic the stack config routes it to (`routes.<severity>`'s
-topic, else the default topic or `existingTopicArn`: `AlarmsConfig.notified_route`, the
-question the component asks too), and each topic the stack declares exists with its
-configured email and HTTPS subscribers, confirmed. A route topic deleted, a subscriber
-removed or an alarm re-pointed silences a severity's pages without touching the filters.
+Each alarm the stack deploys (verbatim CIS ones included) notifies the topic the stack config
+routes it to (`routes.<severity>`'s topic, else the default topic or `existingTopicArn`:
+`AlarmsConfig.notified_route`, the question the component asks too), and each topic the
+stack declares exists with its configured email and HTTPS subscribers, confirmed. A route
+topic deleted, a subscriber removed or an alarm re-pointed silences a severity's pages
+without touching the filters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rootguard.alarm_catalog import AlarmDefinition
 from rootguard.config.alarms import AlarmsConfig
 
 from ..catalog import check
 from ..facts import Alarm, AuditFacts, TopicFact, TopicMissing, Unavailable
 from ..model import Check, Finding
+from .stack_alarms import StackAlarm, deployed
 
 CHECK_ID = "DRIFT-ALARM-TOPIC"
 
@@ -36,7 +37,10 @@ def declared_topics(
     (rootguard creates it even when every severity is routed; an existingTopicArn counts only
     when some alarm notifies it) and every route's topic."""
     topics: list[DeclaredTopic] = []
-    default_used = any(settings.notified_route(d) is None for d in settings.selected_alarms())
+    default_used = any(
+        settings.notified_route(a.severity) is None
+        for a in deployed(settings, partition, account_id)
+    )
     if settings.existing_topic_arn is None or default_used:
         topics.append(
             DeclaredTopic(
@@ -68,7 +72,7 @@ def declared_topic_arns(
 def topic_drift(
     facts: AuditFacts, settings: AlarmsConfig, region: str, alarms: tuple[Alarm, ...]
 ) -> list[Finding]:
-    """Each enabled alarm's destination, then each declared topic and its subscribers.
+    """Each deployed alarm's destination, then each declared topic and its subscribers.
 
     `region` is where the alarms live (the trail's home region, where the collector read
     them): the component creates its topics beside its alarms, with one provider."""
@@ -76,8 +80,8 @@ def topic_drift(
     account = facts.organization.management_account_id
     place = (facts.partition, region, account)
     findings: list[Finding] = []
-    for definition in settings.selected_alarms():
-        finding = _destination(item, definition, settings, place, alarms)
+    for stack_alarm in deployed(settings, facts.partition, account):
+        finding = _destination(item, stack_alarm, settings, place, alarms)
         if finding is not None:
             findings.append(finding)
     topics = facts.monitoring.topics
@@ -88,22 +92,21 @@ def topic_drift(
 
 def _destination(
     item: Check,
-    definition: AlarmDefinition,
+    stack_alarm: StackAlarm,
     settings: AlarmsConfig,
     place: tuple[str, str, str],
     alarms: tuple[Alarm, ...],
 ) -> Finding | None:
-    """Whether an alarm on the control's metric notifies the topic its route names; None when
+    """Whether an alarm on the filter's metric notifies the topic its route names; None when
     no alarm watches the metric (DRIFT-ALARM reports that)."""
     account = place[2]
-    route = settings.notified_route(definition)
+    route = settings.notified_route(stack_alarm.severity)
     topic_arn = settings.topic_arn(route, *place)
     where = f"routes.{route}" if route else "the default topic"
-    metric = (settings.namespace, definition.metric)
-    watching = [a for a in alarms if metric in a.metrics]
+    watching = [a for a in alarms if stack_alarm.metric in a.metrics]
     if not watching:
         return None
-    resource = f"alarm:{definition.id}"
+    resource = stack_alarm.resource
     for alarm in watching:
         if alarm.actions_enabled and topic_arn in alarm.alarm_actions:
             return item.passed(account, resource, f"alarm {alarm.name} notifies {topic_arn}")
@@ -116,7 +119,7 @@ def _destination(
     return item.failed(
         account,
         resource,
-        f"{instead}, not {topic_arn} ({where}, for {definition.severity.value} alarms)",
+        f"{instead}, not {topic_arn} ({where}, for {stack_alarm.severity} alarms)",
     )
 
 

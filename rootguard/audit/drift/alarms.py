@@ -1,9 +1,8 @@
-"""Drift of `rootguard:alarms`: each enabled catalog alarm's filter and alarm; where the alarms
-go (topics, routes, subscribers) is alarm_topics.py."""
+"""Drift of `rootguard:alarms`: each filter and alarm the stack deploys (catalog alarms and
+verbatim CIS filters); where the alarms go (topics, routes, subscribers) is alarm_topics.py."""
 
 from __future__ import annotations
 
-from rootguard.alarm_catalog import load_catalog
 from rootguard.config import RootGuardConfig
 from rootguard.filter_pattern import ParseError, parse
 
@@ -11,11 +10,13 @@ from ..catalog import check
 from ..facts import Alarm, AuditFacts, MetricFilter, Skipped, Unavailable
 from ..model import Check, Finding
 from .alarm_topics import topic_drift
+from .stack_alarms import stack_alarms
 
 
 def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
-    """Each enabled catalog alarm: its filter (the pattern rootguard would deploy here, with the
-    stack's sanctioned principals), its alarm; then the topics they notify (DRIFT-ALARM-TOPIC)."""
+    """Each filter and alarm the stack deploys: the filter (the pattern rootguard would deploy
+    here, with the stack's sanctioned principals), its alarm; filters of alarms the stack turns
+    off still publishing; then the topics the alarms notify (DRIFT-ALARM-TOPIC)."""
     item = check("DRIFT-ALARM")
     management = facts.organization.management_account_id
     monitoring = facts.monitoring
@@ -28,19 +29,16 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
     assert not isinstance(filters, Skipped | Unavailable)
     assert not isinstance(alarms, Skipped | Unavailable)
     settings = config.alarms
-    enabled = settings.selected_alarms()
-    enabled_ids = {definition.id for definition in enabled}
     findings: list[Finding] = []
-    for definition in load_catalog():
-        metric = (settings.namespace, definition.metric)
-        resource = f"alarm:{definition.id}"
+    for stack_alarm in stack_alarms(settings, facts.partition, management):
+        metric = stack_alarm.metric
         publishing = [f for f in filters if metric in f.metrics]
-        if definition.id not in enabled_ids:
+        if stack_alarm.pattern is None:
             if publishing:
                 findings.append(
                     item.failed(
                         management,
-                        resource,
+                        stack_alarm.resource,
                         f"disabled in the stack config, but filter {publishing[0].name} still "
                         f"publishes {'/'.join(metric)}",
                     )
@@ -50,8 +48,8 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
             _alarm_drift(
                 item,
                 management,
-                resource,
-                definition.render(settings.quiet(facts.partition, management)),
+                stack_alarm.resource,
+                stack_alarm.pattern,
                 metric,
                 publishing,
                 alarms,
