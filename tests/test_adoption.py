@@ -187,6 +187,8 @@ def test_the_control_tower_example_plans_with_its_warning(
     assert "trail:     existing arn:aws:cloudtrail:" in out and "(adopted, not created)" in out
     assert "aws:cloudtrail/trail:Trail" not in out
     assert 'logGroupName: "aws-controltower/CloudTrailLogs"' in out  # on the metric filters
+    # Security Hub's exact CIS texts beside the corrected alarms, said in the summary.
+    assert "; 4 verbatim CIS (4.1, 4.2, 4.3, 4.13; low)" in out
 
 
 def test_the_control_tower_example_stops_on_a_full_ou(

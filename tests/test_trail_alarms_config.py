@@ -163,6 +163,11 @@ def test_existing_bucket_and_topic_load() -> None:
             "rootguard:alarms: no subscriber: every enabled alarm would notify nobody",
         ),
         (
+            {"alarms": {"email": ["s@example.com"], "routes": {"urgent": {"email": ["p@x.io"]}}}},
+            "rootguard:alarms.routes.urgent: not an allowed key: input should be 'critical', "
+            "'high', 'medium', 'low' or 'info', got 'urgent'",
+        ),
+        (
             {"alarms": {}},
             "rootguard:alarms: no subscriber: every enabled alarm would notify nobody; give "
             "`email`, `https` or `existingTopicArn`, or list every alarm in `disabled`",

@@ -212,6 +212,11 @@ def format_error(
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     else:
         message = f"{message[0].lower()}{message[1:]}, got {shorten(error.get('input'))}"
+    if loc and loc[-1] == "[key]":
+        # Pydantic's marker for a mapping key that failed its own type (a severity under
+        # `routes`): the path ends at the key itself.
+        loc.pop()
+        message = f"not an allowed key: {message}"
     return f"{_render_path(loc, namespace)}: {message}".replace("\n", " ")
 
 

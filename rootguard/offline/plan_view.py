@@ -194,4 +194,14 @@ def _alarms(recording: Recording, component: Registration) -> str:
     on = sorted(arns, key=natural_key)
     off = sorted((c for c in control_ids() if c not in arns), key=natural_key)
     text = f"{len(on)} on ({', '.join(on) or 'none'})"
-    return f"{text}; {len(off)} off ({', '.join(off)})" if off else f"{text}; none off"
+    text = f"{text}; {len(off)} off ({', '.join(off)})" if off else f"{text}; none off"
+    verbatim = [
+        r.inputs["tags"]
+        for r in recording.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if r.parent == component.urn and "rootguard:verbatim" in (r.inputs.get("tags") or {})
+    ]
+    if verbatim:
+        ids = sorted({tags["rootguard:control"] for tags in verbatim}, key=natural_key)
+        severity = verbatim[0]["rootguard:severity"]
+        text += f"; {len(verbatim)} verbatim CIS ({', '.join(ids)}; {severity})"
+    return text
