@@ -38,10 +38,14 @@ _FIELDS = {
     "quiet_events",
     "quiet_for",
     "verbatim",
+    "runbook",
 }
 # What an alarm may be told to stay quiet for (`quiet_for`); the stack names who they are.
 QUIET_FOR = ("sanctioned-sessions", "pipeline")
-_REQUIRED = _FIELDS - {"not_events", "quiet_events", "quiet_for", "verbatim"}
+_REQUIRED = _FIELDS - {"not_events", "quiet_events", "quiet_for", "verbatim", "runbook"}
+# Runbooks live in docs/runbooks/ (the tests check that each named one exists).
+RUNBOOKS = "docs/runbooks/"
+_RUNBOOK = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 # Where a verbatim text comes from (the catalog's header says what each grader checks), and
 # the suffix its own metric gets so it never feeds the corrected alarm's metric.
 VERBATIM_SOURCES = {"securityhub": "SecurityHub", "cis-7.0": "Cis70"}
@@ -82,6 +86,7 @@ class AlarmDefinition:
     quiet_events: tuple[Event, ...] = ()  # rootguard's pattern is silent on these too
     quiet_for: str | None = None  # sanctioned-sessions | pipeline: see render()
     verbatim: tuple[Verbatim, ...] = ()  # the graders' texts (rootguard:alarms.verbatimCis)
+    runbook: str | None = None  # a file in docs/runbooks/
 
     @property
     def verbatim_filters(self) -> tuple[Verbatim, ...]:
@@ -126,6 +131,8 @@ class AlarmDefinition:
             f"[{self.id} {self.severity.upper()}] {self.title}: {self.meaning} "
             f"When it fires: {self.response}"
         )
+        if self.runbook is not None and RUNBOOKS + self.runbook not in text:
+            text += f" Runbook: {RUNBOOKS}{self.runbook}"
         return (
             text[: MAX_DESCRIPTION_LENGTH - 1] + "…" if len(text) > MAX_DESCRIPTION_LENGTH else text
         )
@@ -237,7 +244,11 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
     quiet_for = raw.get("quiet_for")
     if quiet_for is not None and quiet_for not in QUIET_FOR:
         raise CatalogError(f"{where}.quiet_for: must be one of {', '.join(QUIET_FOR)}")
+    runbook = raw.get("runbook")
+    if runbook is not None and not (isinstance(runbook, str) and _RUNBOOK.fullmatch(runbook)):
+        raise CatalogError(f"{where}.runbook: must be a file name in {RUNBOOKS}, like x-y.md")
     return AlarmDefinition(
+        runbook=runbook,
         verbatim=_verbatim(f"{where}.verbatim", raw.get("verbatim"), compliance),
         quiet_for=quiet_for,
         id=raw["id"],

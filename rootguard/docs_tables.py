@@ -61,7 +61,8 @@ def alarms_table() -> str:
                 " / ".join(_ids(d.compliance[f]) for f in ("cis-1.4", "cis-3.0", "cis-7.0")),
                 _ids(d.compliance["securityhub"]),
                 d.meaning,
-                d.response,
+                d.response
+                + (f" Runbook: [{d.runbook}](docs/runbooks/{d.runbook})." if d.runbook else ""),
             ]
             for d in alarm_catalog()
         ],

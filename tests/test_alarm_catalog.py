@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -62,6 +64,19 @@ def test_patterns_are_normalised_to_one_line() -> None:
         ({"metric": "Root usage"}, "must be letters and digits"),
         ({"meaning": ""}, "must be non-empty strings"),
         ({"extra": 1}, "needs the keys"),
+        ({"runbook": "docs/runbooks/x.md"}, "runbook: must be a file name in docs/runbooks/"),
+        ({"verbatim": [{"source": "prowler", "pattern": "{ $.a = 1 }"}]}, "source: must be one"),
+        (
+            {"verbatim": [{"source": "securityhub", "pattern": "{ $.a = 1 }"}]},
+            "the alarm has no securityhub control id",
+        ),
+        (
+            {
+                "compliance": {**GOOD["compliance"], "securityhub": ["CloudWatch.1"]},
+                "verbatim": [{"source": "securityhub", "pattern": "{ $.a = x && }"}],
+            },
+            r"verbatim\[0\].pattern: expected a selector",
+        ),
     ],
 )
 def test_broken_entries_are_refused(change: dict[str, object], message: str) -> None:
@@ -111,3 +126,15 @@ def test_compliance_ids_follow_the_benchmarks_numbering() -> None:
         assert definition.compliance["cis-7.0"] == (f"5.{number}",)  # v7.0 renumbered 4 -> 5
         wanted = SECURITY_HUB.get(definition.id)
         assert definition.compliance["securityhub"] == ((wanted,) if wanted else ())
+
+
+def test_rootguards_own_urgent_alarms_each_have_a_runbook_named_in_the_alarm() -> None:
+    # The CIS alarms' response fits in the alarm; rootguard's own critical and high alarms
+    # (the root user's recovery path, AssumeRoot, contacts) need steps and commands.
+    root = Path(__file__).resolve().parents[1]
+    for definition in load_catalog():
+        if not definition.is_cis and definition.severity in ("critical", "high"):
+            assert definition.runbook, definition.id
+        if definition.runbook:
+            assert (root / "docs" / "runbooks" / definition.runbook).is_file(), definition.id
+            assert f"docs/runbooks/{definition.runbook}" in definition.description()

@@ -93,6 +93,8 @@ def test_the_runbooks_exist_and_have_commands() -> None:
         "root-only-tasks.md",
         "remove-member-root-credentials.md",
         "root-password-recovery.md",
+        "unsanctioned-assumeroot.md",
+        "contact-changes.md",
     }
     assert len(ALL_COMMANDS) > 30
 
