@@ -86,17 +86,18 @@ class SecurityAlarms(pulumi.ComponentResource):
             if config.existing_topic_arn is not None
             else self._topic(name, config.topic_name, config)
         )
-        # Per-severity routes: each its own encrypted topic and subscribers.
-        routes = {
-            severity: self._topic(f"{name}-{severity}", config.route_topic_name(severity), r)
-            for severity, r in config.routes.items()
-        }
+        # Per-severity routes: each its own encrypted topic and subscribers; None: the default.
+        topics: dict[str | None, pulumi.Output[str]] = {None: topic_arn}
+        for severity, route in config.routes.items():
+            topics[severity] = self._topic(
+                f"{name}-{severity}", config.route_topic_name(severity), route
+            )
         # Chat channels (the config refuses them on an existingTopicArn).
         chatbot.chat_channels(
             self,
             name,
             config.topic_name,
-            [(topic_arn, config), *((routes[s], r) for s, r in config.routes.items())],
+            [(topic_arn, config), *((topics[s], r) for s, r in config.routes.items())],
         )
 
         alarms = config.selected_alarms()
@@ -111,7 +112,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 metric=definition.metric,
                 namespace=config.namespace,
                 description=definition.description(),
-                action=routes.get(definition.severity.value, topic_arn),
+                action=topics[config.notified_route(definition.severity.value)],
                 tags={
                     "rootguard:control": definition.id,
                     "rootguard:severity": definition.severity.value,
@@ -129,7 +130,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 metric=definition.verbatim_metric(text),
                 namespace=config.namespace,
                 description=verbatim_description(definition, text, verbatim_severity),
-                action=routes.get(verbatim_severity, topic_arn),
+                action=topics[config.notified_route(verbatim_severity)],
                 tags={
                     "rootguard:control": definition.id,
                     "rootguard:severity": verbatim_severity,

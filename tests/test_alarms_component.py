@@ -10,9 +10,11 @@ import pytest
 
 from rootguard.alarm_catalog import load_catalog
 from rootguard.alarms import SecurityAlarms
+from rootguard.audit.drift.alarm_topics import declared_topic_arns
+from rootguard.audit.drift.stack_alarms import deployed
 from rootguard.config.alarms import AlarmsConfig
 from rootguard.offline import Recording, Registration, run_program
-from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID, PARTITION
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, ORGANIZATION_ID, PARTITION, FakeAws
 from rootguard.trail import OrgTrail
 from tests.conftest import plain_args
 
@@ -24,7 +26,7 @@ CHAT = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
 EXISTING_TOPIC = "arn:aws:sns:us-east-1:123456789012:org-security"
 
 
-def run_alarms(raw: dict[str, Any] | None = None) -> Recording:
+def run_alarms(raw: dict[str, Any] | None = None, fake: FakeAws | None = None) -> Recording:
     def program() -> None:
         trail = OrgTrail("trail", {"organization_id": ORGANIZATION_ID})
         alarms = SecurityAlarms(
@@ -33,7 +35,7 @@ def run_alarms(raw: dict[str, Any] | None = None) -> Recording:
         pulumi.export("topic_arn", alarms.topic_arn)
         pulumi.export("alarm_arns", alarms.alarm_arns)
 
-    return run_program(program)
+    return run_program(program, fake=fake)
 
 
 def one(recording: Recording, type_: str) -> Registration:
@@ -257,3 +259,39 @@ def test_each_severity_goes_to_its_route() -> None:
     keys = [k for k in recording.of_type("aws:kms/key:Key") if "topic" in k.name]
     assert {k.name for k in keys} == {"alarms-topic-key", "alarms-critical-topic-key"}
     assert all(t.inputs["kmsMasterKeyId"] for t in recording.of_type(TOPIC))
+
+
+def test_the_audit_expects_what_the_component_deploys() -> None:
+    """The drift audit (rootguard/audit/drift/) derives from AlarmsConfig the filters, alarms
+    and topics a stack deploys and where each alarm goes: they must be what the component
+    built, verbatim CIS filters and per-severity routes included."""
+    raw = {
+        "email": ["security@example.com"],
+        "routes": {
+            "critical": {"https": ["https://events.pagerduty.example.com/enqueue"]},
+            "low": {"topicName": "security-digest", "email": ["digest@example.com"]},
+        },
+        "verbatimCis": {"enabled": True},
+    }
+    fake = FakeAws(region="eu-west-1")
+    recording = run_alarms(raw, fake)
+    config = AlarmsConfig.model_validate(raw)
+    place = (fake.partition, fake.region, MANAGEMENT_ACCOUNT_ID)
+    expected = deployed(config, fake.partition, MANAGEMENT_ACCOUNT_ID)
+    alarms = {a.inputs["metricName"]: a for a in recording.of_type(ALARM)}
+    filters = {
+        f.inputs["metricTransformation"]["name"]: f.inputs["pattern"]
+        for f in recording.of_type(FILTER)
+    }
+
+    assert sorted(alarms) == sorted(filters) == sorted(a.metric[1] for a in expected)
+    assert any("/verbatim-" in a.resource for a in expected)
+    for stack_alarm in expected:
+        namespace, metric = stack_alarm.metric
+        assert filters[metric] == stack_alarm.pattern, stack_alarm.resource
+        assert alarms[metric].inputs["namespace"] == namespace
+        wanted = config.topic_arn(config.notified_route(stack_alarm.severity), *place)
+        assert alarms[metric].inputs["alarmActions"] == [wanted], stack_alarm.resource
+    created = {t.outputs["arn"] for t in recording.of_type(TOPIC)}
+    assert set(declared_topic_arns(config, *place)) == created
+    assert len(created) == 3

@@ -276,6 +276,19 @@ class TopicSubscriptions:
 
 
 @dataclass(frozen=True)
+class TopicMissing:
+    """The topic does not exist: SNS answered NotFound, which ListSubscriptionsByTopic returns
+    (HTTP 404) for a topic that is not there (Amazon SNS API Reference,
+    ListSubscriptionsByTopic, Errors). A fact to judge, unlike an `Unavailable` read."""
+
+    reason: str
+
+
+# What the audit knows of one topic: its subscriptions, that it is gone, or why it is unknown.
+TopicFact: TypeAlias = TopicSubscriptions | TopicMissing | Unavailable
+
+
+@dataclass(frozen=True)
 class Monitoring:
     """The organization trail (if any) and the alarms on its log group."""
 
@@ -283,7 +296,8 @@ class Monitoring:
     trail: Trail | None  # the one the checks judge: see collect.trail.select_trail
     metric_filters: Maybe[tuple[MetricFilter, ...]] | Skipped
     alarms: Maybe[tuple[Alarm, ...]] | Skipped
-    topics: Mapping[str, Maybe[TopicSubscriptions]] = field(default_factory=dict)
+    # Every topic an alarm notifies, and those the stack's alarms must notify (by ARN).
+    topics: Mapping[str, TopicFact] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

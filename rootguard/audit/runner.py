@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 
 from rootguard.config import RootGuardConfig
 
@@ -13,6 +14,7 @@ from .aws import Clients
 from .checks import evaluate
 from .collect import CollectOptions, Progress, collect
 from .drift import drift_findings
+from .drift.alarm_topics import declared_topic_arns
 from .facts import Account, AuditFacts, Organization
 from .model import Finding
 from .scope import ScopeRequest
@@ -51,7 +53,12 @@ def run_audit(
     if config is not None:
         existing = config.trail.existing
         preferred = existing.trail_arn if existing else config.trail.name
-        options = replace(options, preferred_trail=preferred)
+        # The stack's alarm topics are read even when no alarm notifies them any more.
+        options = replace(
+            options,
+            preferred_trail=preferred,
+            alarm_topics=partial(declared_topic_arns, config.alarms),
+        )
     facts = collect(clients, options, progress, sleep=sleep)
     judged_at = now or datetime.now(UTC)
     if config is not None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .. import alarm_policies
 from ..alarm_catalog import (
     MAX_PATTERN_LENGTH,
     AlarmDefinition,
@@ -204,6 +205,21 @@ class AlarmsConfig(Subscribers):
 
     def route_topic_name(self, severity: SeverityName) -> str:
         return self.routes[severity].topic_name or f"{self.topic_name}-{severity}"
+
+    def notified_route(self, severity: str) -> SeverityName | None:
+        """The route whose topic an alarm of this severity notifies: its severity's, or None
+        for the default topic. The component and the audit's drift check both ask this."""
+        return next((r for r in self.routes if r == severity), None)
+
+    def topic_arn(
+        self, route: SeverityName | None, partition: str, region: str, account_id: str
+    ) -> str:
+        """The ARN of a route's topic (None: the default topic, or existingTopicArn) as the
+        component creates it in this partition, region and account."""
+        if route is None and self.existing_topic_arn is not None:
+            return self.existing_topic_arn
+        name = self.topic_name if route is None else self.route_topic_name(route)
+        return alarm_policies.topic_arn(partition, region, account_id, name)
 
     def selected_alarms(self) -> list[AlarmDefinition]:
         """The catalog's alarms this config turns on, in catalog order."""

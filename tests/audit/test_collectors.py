@@ -25,6 +25,7 @@ from rootguard.audit.facts import (
     MemberRoot,
     RootCredentialUsage,
     Skipped,
+    TopicMissing,
     Unavailable,
 )
 from rootguard.audit.readonly import AUDIT_TASK_POLICY_ARN
@@ -456,7 +457,8 @@ def test_monitoring_reads_the_trails_home_region(stubbed: StubbedClients) -> Non
         },
         expected_params={"AlarmTypes": ["MetricAlarm"]},
     )
-    stubbed.stub("sns", "eu-west-1").add_response(
+    sns = stubbed.stub("sns", "eu-west-1")
+    sns.add_response(
         "list_subscriptions_by_topic",
         {
             "Subscriptions": [
@@ -466,8 +468,19 @@ def test_monitoring_reads_the_trails_home_region(stubbed: StubbedClients) -> Non
         },
         expected_params={"TopicArn": topic},
     )
+    # A topic the stack declares that no alarm notifies, in the alarms' region: read anyway.
+    route = "arn:aws:sns:eu-west-1:111111111111:alarms-critical"
+    sns.add_client_error(
+        "list_subscriptions_by_topic",
+        "NotFound",
+        "Topic does not exist",
+        404,
+        expected_params={"TopicArn": route},
+    )
 
-    monitoring = collect_monitoring(stubbed.clients)
+    monitoring = collect_monitoring(
+        stubbed.clients, expected_topics=lambda region: [route.replace("eu-west-1", region)]
+    )
 
     assert monitoring.trail is not None
     assert monitoring.trail.name == "org"
@@ -478,3 +491,6 @@ def test_monitoring_reads_the_trails_home_region(stubbed: StubbedClients) -> Non
     subscriptions = monitoring.topics[topic]
     assert not isinstance(subscriptions, Unavailable)
     assert (subscriptions.confirmed, subscriptions.pending) == (1, 1)
+    assert monitoring.topics[route] == TopicMissing(
+        f"NotFound on sns:ListSubscriptionsByTopic({route}): Topic does not exist"
+    )

@@ -48,7 +48,7 @@ def test_what_rootguard_deploys_passes_the_audit_and_shows_no_drift(
     assert "rootguard-guardrails-" in scp[org.ou_id("Security")].evidence
     # Every declared OU, account and attachment was compared.
     kinds = {f.check_id for f in drift(findings)}
-    assert kinds == {"DRIFT-OU", "DRIFT-ACCOUNT", "DRIFT-SCP", "DRIFT-ALARM"}
+    assert kinds == {"DRIFT-OU", "DRIFT-ACCOUNT", "DRIFT-SCP", "DRIFT-ALARM", "DRIFT-ALARM-TOPIC"}
     assert all(f.status is Status.PASS for f in drift(findings))
 
 
@@ -171,9 +171,11 @@ def test_contacts_and_alarms_drift(org: FakeOrganization, fake: FakeAws) -> None
         "alarms": {"email": ["security@example.com"]},
     }
     clean = audit(fake, stack_config(org, **sections))
-    compared = [f for f in drift(clean) if f.check_id in ("DRIFT-CONTACT", "DRIFT-ALARM")]
+    alarm_checks = ("DRIFT-CONTACT", "DRIFT-ALARM", "DRIFT-ALARM-TOPIC")
+    compared = [f for f in drift(clean) if f.check_id in alarm_checks]
     enabled = len([d for d in load_catalog() if d.enabled])
-    assert len(compared) == 3 * 6 + 1 + enabled + 1  # contacts, primary, alarms, subscription
+    # contacts, primary; each alarm, and where it notifies; the topic and its subscriber
+    assert len(compared) == 3 * 6 + 1 + enabled * 2 + 1 + 1
     assert all(f.status is Status.PASS for f in compared), [
         f.evidence for f in compared if f.status is not Status.PASS
     ]
@@ -193,7 +195,7 @@ def test_contacts_and_alarms_drift(org: FakeOrganization, fake: FakeAws) -> None
     failing = sorted(
         (f.check_id, f.resource, f.evidence)
         for f in drift(audit(fake, stack_config(org, **sections)))
-        if f.status is not Status.PASS and f.check_id in ("DRIFT-CONTACT", "DRIFT-ALARM")
+        if f.status is not Status.PASS and f.check_id in alarm_checks
     )
 
     assert failing == [
@@ -209,8 +211,8 @@ def test_contacts_and_alarms_drift(org: FakeOrganization, fake: FakeAws) -> None
             "no metric filter publishes RootGuard/CIS/CloudTrailConfigChanges",
         ),
         (
-            "DRIFT-ALARM",
-            "subscription:oncall@example.com",
+            "DRIFT-ALARM-TOPIC",
+            "subscription:rootguard-security-alarms/oncall@example.com",
             f"oncall@example.com is not subscribed to {org.topic_arn('rootguard-security-alarms')}",
         ),
         (

@@ -366,6 +366,20 @@ class FakeOrganization:
         self.alarms = [a for a in self.alarms if a.name != name]
         self.alarms.append(AlarmState(name, NAMESPACE, alarm.metric, [topic_arn]))
 
+    def put_verbatim_alarm(self, control: str, source: str, topic_arn: str) -> str:
+        """The control's verbatim CIS filter (`rootguard:alarms.verbatimCis`, the grader's text
+        from `source`) and its alarm, notifying `topic_arn`. Returns the filter's name."""
+        alarm = alarms()[control]
+        text = next(t for t in alarm.verbatim_filters if t.source == source)
+        metric = alarm.verbatim_metric(text)
+        name = f"rootguard-{alarm.slug}-verbatim-{source}"
+        filters = self.metric_filters.setdefault(LOG_GROUP, [])
+        filters[:] = [f for f in filters if f.name != name]
+        filters.append(MetricFilterState(name, text.pattern, NAMESPACE, metric))
+        self.alarms = [a for a in self.alarms if a.name != name]
+        self.alarms.append(AlarmState(name, NAMESPACE, metric, [topic_arn]))
+        return name
+
     # --- Looking things up ----------------------------------------------------------------
 
     @property
@@ -427,6 +441,20 @@ class FakeOrganization:
             SubscriptionState("email", "nobody-confirmed@example.com", confirmed=False)
         ]
         self.put_alarm(control, topic)
+        return topic
+
+    def route_alarms(self, severity: str, topic_name: str, *endpoints: str) -> str:
+        """A topic of its own for the default alarms of one severity, as rootguard deploys
+        `rootguard:alarms.routes.<severity>`: subscribed (confirmed) by `endpoints`, emails or
+        https:// URLs, with every such alarm re-pointed at it. Returns the topic's ARN."""
+        topic = self.topic_arn(topic_name)
+        self.topics[topic] = [
+            SubscriptionState("https" if e.startswith("https://") else "email", e)
+            for e in endpoints
+        ]
+        for control, alarm in alarms().items():
+            if alarm.enabled and alarm.severity.value == severity:
+                self.put_alarm(control, topic)
         return topic
 
     def delete_contact(self, account: str, kind: str = "SECURITY") -> None:

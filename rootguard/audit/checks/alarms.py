@@ -23,6 +23,7 @@ from ..facts import (
     MetricFilter,
     Monitoring,
     Skipped,
+    TopicMissing,
     TopicSubscriptions,
     Unavailable,
 )
@@ -171,16 +172,21 @@ def _alarm_problem(alarm: Alarm, monitoring: Monitoring, unknowns: list[str]) ->
     if not topics:
         return f"alarm {alarm.name} has no SNS topic action"
     pending: list[str] = []
+    missing: list[str] = []
     for arn in topics:
         subscriptions = monitoring.topics[arn]
         if isinstance(subscriptions, Unavailable):
             unknowns.append(subscriptions.reason)
+        elif isinstance(subscriptions, TopicMissing):
+            missing.append(arn)
         elif subscriptions.confirmed >= 1:
             return None
         else:
             pending.append(f"{arn} ({subscriptions.pending} pending)")
     if pending:
         return f"alarm {alarm.name} notifies {', '.join(pending)} with no confirmed subscription"
+    if missing:
+        return f"alarm {alarm.name} notifies {', '.join(missing)}, which does not exist"
     return f"alarm {alarm.name}'s topics could not be read"
 
 

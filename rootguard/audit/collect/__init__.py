@@ -9,7 +9,7 @@ for a worker that is itself waiting.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +29,7 @@ from ..facts import (
 )
 from .management import collect_management, collect_root_access_features
 from .members import read_contacts, read_member_root
-from .monitoring import collect_monitoring
+from .monitoring import ExpectedTopics, collect_monitoring
 from .organization import collect_organization, management_identity
 
 Progress = Callable[[int, int], None]
@@ -44,6 +44,9 @@ class CollectOptions:
     # The trail the stack uses (ARN or name): judged first when several organization trails
     # exist (monitoring.select_trail); None: the best one.
     preferred_trail: str | None = None
+    # The topics the stack's alarms must notify, from (partition, the alarms' region, the
+    # management account): read even when no alarm notifies them; None: only those notified.
+    alarm_topics: Callable[[str, str, str], Iterable[str]] | None = None
 
 
 def collect(
@@ -67,7 +70,12 @@ def collect(
             report_timeout=options.report_timeout,
             sleep=sleep,
         )
-        monitoring = pool.submit(collect_monitoring, clients, options.preferred_trail)
+        monitoring = pool.submit(
+            collect_monitoring,
+            clients,
+            options.preferred_trail,
+            _expected_topics(options, partition, management_id),
+        )
         management_contacts = pool.submit(read_contacts, clients, None)
         organization = collect_organization(clients, description, pool)
         members = {
@@ -89,6 +97,15 @@ def collect(
         members={account_id: future.result() for future, account_id in members.items()},
         monitoring=monitoring.result(),
     )
+
+
+def _expected_topics(
+    options: CollectOptions, partition: str, management_id: str
+) -> ExpectedTopics | None:
+    wanted = options.alarm_topics
+    if wanted is None:
+        return None
+    return lambda region: wanted(partition, region, management_id)
 
 
 def _member_root_skip(features: Maybe[frozenset[str]]) -> Skipped | None:

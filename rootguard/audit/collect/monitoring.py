@@ -6,10 +6,12 @@ may differ from the region the audit runs in, so those clients are made for that
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..aws import Clients, attempt, paginate
+from botocore.exceptions import ClientError
+
+from ..aws import Clients, attempt, describe_error, error_code, paginate
 from ..facts import (
     Alarm,
     Maybe,
@@ -17,6 +19,8 @@ from ..facts import (
     Monitoring,
     Skipped,
     Subscription,
+    TopicFact,
+    TopicMissing,
     TopicSubscriptions,
     Trail,
     TrailStatus,
@@ -25,8 +29,17 @@ from ..facts import (
 
 PENDING = "PendingConfirmation"
 
+# The topics a stack's alarms must notify, given the region the alarms live in.
+ExpectedTopics = Callable[[str], Iterable[str]]
 
-def collect_monitoring(clients: Clients, preferred_trail: str | None = None) -> Monitoring:
+
+def collect_monitoring(
+    clients: Clients,
+    preferred_trail: str | None = None,
+    expected_topics: ExpectedTopics | None = None,
+) -> Monitoring:
+    """The trail, its metric filters and alarms, and the subscriptions of every topic the
+    alarms notify plus the `expected_topics` (so a deleted or abandoned topic is seen too)."""
     raw_trails = attempt(
         lambda: (
             clients.management("cloudtrail")
@@ -74,10 +87,9 @@ def collect_monitoring(clients: Clients, preferred_trail: str | None = None) -> 
     )
     if isinstance(alarms, Unavailable):
         return Monitoring(trails, trail, filters, alarms)
-    topics = {
-        arn: _subscriptions(clients, arn)
-        for arn in sorted({a for alarm in alarms for a in alarm.alarm_actions if _is_topic(a)})
-    }
+    notified = {a for alarm in alarms for a in alarm.alarm_actions if _is_topic(a)}
+    expected = set(expected_topics(trail.home_region)) if expected_topics else set()
+    topics = {arn: _subscriptions(clients, arn) for arn in sorted(notified | expected)}
     return Monitoring(trails, trail, filters, alarms, topics)
 
 
@@ -172,14 +184,22 @@ def _is_topic(arn: str) -> bool:
     return arn.startswith("arn:") and arn.split(":")[2:3] == ["sns"]
 
 
-def _subscriptions(clients: Clients, topic_arn: str) -> Maybe[TopicSubscriptions]:
+def _subscriptions(clients: Clients, topic_arn: str) -> TopicFact:
     region = topic_arn.split(":")[3]
     sns = clients.management("sns", region)
+    what = f"sns:ListSubscriptionsByTopic({topic_arn})"
 
-    def count() -> TopicSubscriptions:
-        subscriptions = paginate(
-            sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn
-        )
+    def count() -> TopicSubscriptions | TopicMissing:
+        try:
+            subscriptions = paginate(
+                sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn
+            )
+        except ClientError as exc:
+            # SNS's answer for a topic that does not exist (API Reference,
+            # ListSubscriptionsByTopic: NotFound, HTTP 404); anything else is unknown.
+            if error_code(exc) == "NotFound":
+                return TopicMissing(describe_error(exc, what))
+            raise
         found = tuple(
             Subscription(
                 protocol=s.get("Protocol", ""),
@@ -193,4 +213,4 @@ def _subscriptions(clients: Clients, topic_arn: str) -> Maybe[TopicSubscriptions
         confirmed = sum(1 for s in found if s.confirmed)
         return TopicSubscriptions(confirmed=confirmed, pending=pending, subscriptions=found)
 
-    return attempt(count, f"sns:ListSubscriptionsByTopic({topic_arn})")
+    return attempt(count, what)

@@ -1,19 +1,22 @@
-"""Drift of `rootguard:alarms`: each enabled catalog alarm, the topic and its subscribers."""
+"""Drift of `rootguard:alarms`: each filter and alarm the stack deploys (catalog alarms and
+verbatim CIS filters); where the alarms go (topics, routes, subscribers) is alarm_topics.py."""
 
 from __future__ import annotations
 
-from rootguard.alarm_catalog import load_catalog
 from rootguard.config import RootGuardConfig
 from rootguard.filter_pattern import ParseError, parse
 
 from ..catalog import check
 from ..facts import Alarm, AuditFacts, MetricFilter, Skipped, Unavailable
 from ..model import Check, Finding
+from .alarm_topics import topic_drift
+from .stack_alarms import stack_alarms
 
 
 def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
-    """Each enabled catalog alarm: its filter (the pattern rootguard would deploy here, with the
-    stack's sanctioned principals), its alarm, the configured topic."""
+    """Each filter and alarm the stack deploys: the filter (the pattern rootguard would deploy
+    here, with the stack's sanctioned principals), its alarm; filters of alarms the stack turns
+    off still publishing; then the topics the alarms notify (DRIFT-ALARM-TOPIC)."""
     item = check("DRIFT-ALARM")
     management = facts.organization.management_account_id
     monitoring = facts.monitoring
@@ -26,19 +29,16 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
     assert not isinstance(filters, Skipped | Unavailable)
     assert not isinstance(alarms, Skipped | Unavailable)
     settings = config.alarms
-    enabled = settings.selected_alarms()
-    enabled_ids = {definition.id for definition in enabled}
     findings: list[Finding] = []
-    for definition in load_catalog():
-        metric = (settings.namespace, definition.metric)
-        resource = f"alarm:{definition.id}"
+    for stack_alarm in stack_alarms(settings, facts.partition, management):
+        metric = stack_alarm.metric
         publishing = [f for f in filters if metric in f.metrics]
-        if definition.id not in enabled_ids:
+        if stack_alarm.pattern is None:
             if publishing:
                 findings.append(
                     item.failed(
                         management,
-                        resource,
+                        stack_alarm.resource,
                         f"disabled in the stack config, but filter {publishing[0].name} still "
                         f"publishes {'/'.join(metric)}",
                     )
@@ -48,14 +48,15 @@ def alarm_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
             _alarm_drift(
                 item,
                 management,
-                resource,
-                definition.render(settings.quiet(facts.partition, management)),
+                stack_alarm.resource,
+                stack_alarm.pattern,
                 metric,
                 publishing,
                 alarms,
             )
         )
-    findings.extend(_subscription_drift(facts, config))
+    assert monitoring.trail is not None  # the filters were read from its log group
+    findings.extend(topic_drift(facts, settings, monitoring.trail.home_region, alarms))
     return findings
 
 
@@ -93,45 +94,3 @@ def _same_pattern(live: str, wanted: str) -> bool:
         return parse(live) == parse(wanted)
     except ParseError:
         return " ".join(live.split()) == " ".join(wanted.split())
-
-
-def _subscription_drift(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
-    """The configured topic is the one the alarms notify, with the configured subscribers."""
-    item = check("DRIFT-ALARM")
-    account = facts.organization.management_account_id
-    settings = config.alarms
-    topics = facts.monitoring.topics
-    if settings.existing_topic_arn is not None:
-        topic_arn: str | None = settings.existing_topic_arn
-    else:
-        topic_arn = next((t for t in topics if t.endswith(f":{settings.topic_name}")), None)
-    if topic_arn is None or topic_arn not in topics:
-        wanted = settings.existing_topic_arn or settings.topic_name
-        return [item.failed(account, f"topic:{wanted}", f"no alarm notifies the topic {wanted}")]
-    subscriptions = topics[topic_arn]
-    if isinstance(subscriptions, Unavailable):
-        return [item.unknown(account, f"topic:{topic_arn}", subscriptions.reason)]
-    findings: list[Finding] = []
-    for protocol, endpoints in (("email", settings.email), ("https", settings.https)):
-        for endpoint in endpoints:
-            resource = f"subscription:{endpoint}"
-            match = [
-                s
-                for s in subscriptions.subscriptions
-                if s.protocol == protocol and s.endpoint.lower() == endpoint.lower()
-            ]
-            if not match:
-                findings.append(
-                    item.failed(account, resource, f"{endpoint} is not subscribed to {topic_arn}")
-                )
-            elif not any(s.confirmed for s in match):
-                findings.append(
-                    item.failed(
-                        account, resource, f"{endpoint}'s subscription is pending confirmation"
-                    )
-                )
-            else:
-                findings.append(
-                    item.passed(account, resource, f"{endpoint} is subscribed to {topic_arn}")
-                )
-    return findings
