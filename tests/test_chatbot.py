@@ -277,7 +277,7 @@ def test_a_chat_channel_alone_is_a_subscriber() -> None:
         ),
         (
             {"slack": [ONCALL, {"workspaceId": "T07EA123LEP", "channelId": "c07oncall01"}]},
-            "rootguard:alarms.slack[1]: workspace T07EA123LEP channel c07oncall01 is listed twice",
+            "rootguard:alarms.slack[1]: workspace T07EA123LEP channel c07oncall01 is already listed at slack[0]",
         ),
         (
             {"teams": [{**SECOPS, "channelId": "19:ab12cd34@thread.tacv2"}]},
@@ -291,7 +291,7 @@ def test_a_chat_channel_alone_is_a_subscriber() -> None:
         (
             {"teams": [SECOPS, {**SECOPS, "channelId": "19%3aAB12CD34%40thread.tacv2"}]},
             f"rootguard:alarms.teams[1]: team {TEAM} channel 19%3aAB12CD34%40thread.tacv2 is "
-            "listed twice",
+            "already listed at teams[0]",
         ),
         (
             {
@@ -299,7 +299,7 @@ def test_a_chat_channel_alone_is_a_subscriber() -> None:
                 "routes": {"critical": {"slack": [ONCALL, ONCALL]}},
             },
             "rootguard:alarms.routes.critical.slack[1]: workspace T07EA123LEP channel "
-            "C07ONCALL01 is listed twice",
+            "C07ONCALL01 is already listed at slack[0]",
         ),
         (
             {

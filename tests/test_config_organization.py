@@ -77,7 +77,7 @@ def test_models_are_frozen() -> None:
                     {"name": "a", "email": "b@example.com", "ou": "Security"},
                 ]
             },
-            "rootguard:organization.accounts[1].name: 'a' is already used by accounts[0]",
+            "rootguard:organization.accounts[1].name: 'a' is already listed at accounts[0]",
         ),
         (
             {
@@ -86,7 +86,7 @@ def test_models_are_frozen() -> None:
                     {"name": "b", "email": "ops@EXAMPLE.com".lower(), "ou": "Security"},
                 ]
             },
-            "rootguard:organization.accounts[1].email: 'ops@example.com' is already used",
+            "rootguard:organization.accounts[1].email: 'ops@example.com' is already listed at accounts[0]",
         ),
         (
             {"accounts": [{"name": "x" * 51, "email": "a@example.com", "ou": "Security"}]},

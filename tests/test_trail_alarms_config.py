@@ -164,6 +164,35 @@ def test_existing_bucket_and_topic_load() -> None:
             "rootguard:alarms: no subscriber: every enabled alarm would notify nobody",
         ),
         (
+            {
+                "alarms": {
+                    "email": ["s@example.com"],
+                    "routes": {
+                        "critical": {"email": ["a@example.com"], "topicName": "pager"},
+                        "high": {"email": ["b@example.com"], "topicName": "pager"},
+                    },
+                }
+            },
+            "rootguard:alarms.routes.high.topicName: its topic 'pager' is routes.critical's "
+            "too; give each route its own topicName",
+        ),
+        (
+            {
+                "alarms": {
+                    "email": ["s@example.com"],
+                    "routes": {
+                        "critical": {
+                            "email": ["a@example.com"],
+                            "topicName": "rootguard-security-alarms-high",
+                        },
+                        "high": {"email": ["b@example.com"]},
+                    },
+                }
+            },
+            "rootguard:alarms.routes.high: its topic 'rootguard-security-alarms-high' is "
+            "routes.critical's too",
+        ),
+        (
             {"alarms": {"email": ["s@example.com"], "routes": {"urgent": {"email": ["p@x.io"]}}}},
             "rootguard:alarms.routes.urgent: not an allowed key: input should be 'critical', "
             "'high', 'medium', 'low' or 'info', got 'urgent'",
@@ -248,7 +277,7 @@ def test_existing_bucket_and_topic_load() -> None:
         ),
         (
             {"alarms": {"email": ["Sec@example.com", "sec@example.com"]}},
-            "rootguard:alarms.email[1]: 'sec@example.com' is listed twice",
+            "rootguard:alarms.email[1]: 'sec@example.com' is already listed at email[0]",
         ),
         (
             {"alarms": {"namespace": "AWS/CloudTrail"}},

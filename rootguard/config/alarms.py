@@ -263,6 +263,18 @@ class AlarmsConfig(Subscribers):
                 )
             if route.topic_name is not None and route.topic_name == self.topic_name:
                 raise InvalidKey(f"routes.{severity}.topicName", "must differ from topicName")
+        # Two routes on one topic name would collide on the topic and its key alias.
+        owners: dict[str, str] = {}
+        for severity in self.routes:
+            name = self.route_topic_name(severity)
+            if name in owners:
+                key = "topicName" if self.routes[severity].topic_name else ""
+                raise InvalidKey(
+                    f"routes.{severity}.{key}".rstrip("."),
+                    f"its topic {name!r} is routes.{owners[name]}'s too; give each route its "
+                    "own topicName",
+                )
+            owners[name] = severity
         # The longest ARNs rootguard may render (aws-us-gov, a 12-digit account) must fit
         # CloudWatch's 1024-character pattern limit.
         widest = self.quiet("aws-us-gov", "123456789012")

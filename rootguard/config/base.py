@@ -7,13 +7,16 @@ reads camelCase keys (the Pulumi convention) into snake_case attributes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+T = TypeVar("T")
 
 # An error echoes at most this much of a bad value, so it stays one readable line.
 ECHO_LIMIT = 120
@@ -50,6 +53,27 @@ class InvalidKey(ValueError):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+
+def no_duplicates(
+    key: str,
+    values: Sequence[T | None],
+    *,
+    field: str | None = None,
+    identity: Callable[[T], Hashable] = lambda value: value,
+    shown: Callable[[T], str] = shorten,
+) -> None:
+    """Refuse a value listed twice under `key`, naming both places: `key[3].field: 'x' is
+    already listed at key[1]`. `identity` says when two values are the same (case, say)."""
+    first: dict[Hashable, int] = {}
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        same = identity(value)
+        if same in first:
+            path = f"{key}[{index}]" + (f".{field}" if field else "")
+            raise InvalidKey(path, f"{shown(value)} is already listed at {key}[{first[same]}]")
+        first[same] = index
 
 
 @dataclass(frozen=True)

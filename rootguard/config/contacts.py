@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import AccountId, InvalidKey, Matching, StrictModel, shorten
+from .base import AccountId, InvalidKey, Matching, StrictModel, no_duplicates, shorten
 from .organization import OrganizationConfig
 
 ContactType = Literal["security", "operations", "billing"]
@@ -170,15 +170,7 @@ class ContactsConfig(StrictModel):
 
     @model_validator(mode="after")
     def _check(self) -> ContactsConfig:
-        seen: dict[str, int] = {}
-        for index, account_id in enumerate(self.existing_accounts):
-            if account_id in seen:
-                raise InvalidKey(
-                    f"existingAccounts[{index}]",
-                    f"{shorten(account_id)} is already listed at "
-                    f"existingAccounts[{seen[account_id]}]",
-                )
-            seen[account_id] = index
+        no_duplicates("existingAccounts", self.existing_accounts)
         if self.distinct_security_contact == "error":
             shared = self.shared_security_contacts()
             if shared:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 
@@ -16,7 +16,7 @@ from ..scp import (
     catalog_ids,
     render_policies,
 )
-from .base import AccountName, InvalidKey, Matching, StrictModel, shorten
+from .base import AccountName, InvalidKey, Matching, StrictModel, no_duplicates, shorten
 from .organization import OrganizationConfig, OuPath
 
 # The statement that keeps AssumeRoot sessions in the management account.
@@ -101,9 +101,9 @@ class GuardrailPoliciesConfig(StrictModel):
 
     @model_validator(mode="after")
     def _check_policies(self) -> GuardrailPoliciesConfig:
-        _no_duplicates("statements", self.statements)
-        _no_duplicates("exemptPrincipals", self.exempt_principals)
-        _no_duplicates("assumeRootPrincipals", self.assume_root_principals)
+        no_duplicates("statements", self.statements)
+        no_duplicates("exemptPrincipals", self.exempt_principals)
+        no_duplicates("assumeRootPrincipals", self.assume_root_principals)
         for index, pattern in enumerate(self.exempt_principals):
             name = pattern.split(":", 5)[5].split("/", 1)[1]
             if not name.strip("*?/"):
@@ -157,9 +157,9 @@ class GuardrailsConfig(GuardrailPoliciesConfig):
 
     @model_validator(mode="after")
     def _check_routing(self) -> GuardrailsConfig:
-        _no_duplicates("targets", self.targets or [])
-        _no_duplicates("exemptOus", self.exempt_ous)
-        _no_duplicates("exemptAccounts", self.exempt_accounts)
+        no_duplicates("targets", self.targets or [])
+        no_duplicates("exemptOus", self.exempt_ous)
+        no_duplicates("exemptAccounts", self.exempt_accounts)
         return self
 
     def attachment_targets(self, organization: OrganizationConfig) -> tuple[Target, ...]:
@@ -241,13 +241,3 @@ def _covered(path: str, targets: list[str] | None, inclusive: bool = False) -> b
     if targets is None:  # the organization root covers every OU
         return True
     return any(_is_below(path, target, inclusive) for target in targets)
-
-
-def _no_duplicates(key: str, values: list[Any]) -> None:
-    seen: dict[Any, int] = {}
-    for index, value in enumerate(values):
-        if value in seen:
-            raise InvalidKey(
-                f"{key}[{index}]", f"{shorten(value)} is already listed at {key}[{seen[value]}]"
-            )
-        seen[value] = index

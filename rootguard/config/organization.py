@@ -17,6 +17,7 @@ from .base import (
     StrictModel,
     TagKey,
     TagValue,
+    no_duplicates,
     shorten,
 )
 
@@ -116,7 +117,9 @@ class OrganizationConfig(StrictModel):
                     f"parent OU {shorten(parent)} of {shorten(ou.path)} must be declared before it",
                 )
             seen_paths.add(ou.path)
-        _no_duplicates("organizationalUnits", "id", [ou.id for ou in self.organizational_units])
+        no_duplicates(
+            "organizationalUnits", [ou.id for ou in self.organizational_units], field="id"
+        )
 
         for index, account in enumerate(self.accounts):
             if account.ou not in seen_paths:
@@ -124,9 +127,9 @@ class OrganizationConfig(StrictModel):
                     f"accounts[{index}].ou",
                     f"OU {shorten(account.ou)} is not declared in organizationalUnits",
                 )
-        _no_duplicates("accounts", "name", [a.name for a in self.accounts])
-        _no_duplicates("accounts", "email", [a.email.lower() for a in self.accounts])
-        _no_duplicates("accounts", "id", [a.id for a in self.accounts])
+        no_duplicates("accounts", [a.name for a in self.accounts], field="name")
+        no_duplicates("accounts", [a.email.lower() for a in self.accounts], field="email")
+        no_duplicates("accounts", [a.id for a in self.accounts], field="id")
         return self
 
     @property
@@ -141,16 +144,3 @@ class OrganizationConfig(StrictModel):
     @property
     def account_names(self) -> frozenset[str]:
         return frozenset(account.name for account in self.accounts)
-
-
-def _no_duplicates(section: str, key: str, values: list[str | None]) -> None:
-    seen: dict[str, int] = {}
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if value in seen:
-            raise InvalidKey(
-                f"{section}[{index}].{key}",
-                f"{shorten(value)} is already used by {section}[{seen[value]}]",
-            )
-        seen[value] = index

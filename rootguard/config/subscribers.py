@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import InvalidKey, Matching, StrictModel
+from .base import Matching, StrictModel, no_duplicates
 
 # SNS's own limit for an email endpoint is the RFC 5321 path length.
 NotificationEmail = Annotated[
@@ -150,16 +150,8 @@ class Subscribers(StrictModel):
 
     @model_validator(mode="after")
     def _each_subscriber_once(self) -> Subscribers:
-        listed: dict[str, list[tuple[str, str]]] = {
-            "email": [(e.lower(), repr(e)) for e in self.email],
-            "https": [(u.lower(), repr(u)) for u in self.https],
-            "slack": [(c.identity, str(c)) for c in self.slack],
-            "teams": [(c.identity, str(c)) for c in self.teams],
-        }
-        for key, entries in listed.items():
-            seen: set[str] = set()
-            for index, (identity, shown) in enumerate(entries):
-                if identity in seen:
-                    raise InvalidKey(f"{key}[{index}]", f"{shown} is listed twice")
-                seen.add(identity)
+        no_duplicates("email", self.email, identity=str.lower, shown=repr)
+        no_duplicates("https", self.https, identity=str.lower, shown=repr)
+        no_duplicates("slack", self.slack, identity=lambda c: c.identity, shown=str)
+        no_duplicates("teams", self.teams, identity=lambda c: c.identity, shown=str)
         return self
