@@ -277,7 +277,8 @@ def test_a_chat_channel_alone_is_a_subscriber() -> None:
         ),
         (
             {"slack": [ONCALL, {"workspaceId": "T07EA123LEP", "channelId": "c07oncall01"}]},
-            "rootguard:alarms.slack[1]: workspace T07EA123LEP channel c07oncall01 is already listed at slack[0]",
+            "rootguard:alarms.slack[1]: workspace T07EA123LEP channel c07oncall01 is already "
+            "listed at slack[0]",
         ),
         (
             {"teams": [{**SECOPS, "channelId": "19:ab12cd34@thread.tacv2"}]},

@@ -86,7 +86,8 @@ def test_models_are_frozen() -> None:
                     {"name": "b", "email": "ops@EXAMPLE.com".lower(), "ou": "Security"},
                 ]
             },
-            "rootguard:organization.accounts[1].email: 'ops@example.com' is already listed at accounts[0]",
+            "rootguard:organization.accounts[1].email: 'ops@example.com' is already listed at "
+            "accounts[0]",
         ),
         (
             {"accounts": [{"name": "x" * 51, "email": "a@example.com", "ou": "Security"}]},
