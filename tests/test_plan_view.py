@@ -42,6 +42,8 @@ def test_the_summary_comes_first(prod: str) -> None:
         scp,
     )
     assert "account log-archive" in scp and "Workloads" in scp
+    # An SCP and the Chatbot guardrail are both `Policy`: the module tells them apart.
+    assert "1 Policy (iam), 1 Policy (organizations)," in head
     assert "RootGuard rootguard" not in head and "RootGuard rootguard" in detail
 
 

@@ -171,11 +171,21 @@ def summary_lines(recording: Recording, labels: Labels) -> Iterator[str]:
 
 
 def _by_kind(resources: Iterator[Registration] | list[Registration]) -> str:
-    counts: dict[str, int] = {}
+    """`2 Topic, 1 Policy (iam), 1 Policy (organizations)`: a short type name, with its
+    module where two modules share it (an SCP and an IAM policy are both `Policy`)."""
+    types: dict[str, int] = {}
     for r in resources:
-        kind = r.type.split(":")[-1]
-        counts[kind] = counts.get(kind, 0) + 1
-    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items())) or "nothing"
+        types[r.type] = types.get(r.type, 0) + 1
+    short = [t.split(":")[-1] for t in types]
+
+    def kind(type_: str) -> str:
+        name = type_.split(":")[-1]
+        if short.count(name) == 1:
+            return name
+        return f"{name} ({type_.split(':')[1].split('/')[0]})"
+
+    counts = sorted((kind(t), n) for t, n in types.items())
+    return ", ".join(f"{count} {name}" for name, count in counts) or "nothing"
 
 
 def _target(label: str) -> str:
