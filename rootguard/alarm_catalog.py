@@ -174,6 +174,17 @@ def _squeezed(pattern: str) -> str:
     return "".join(pattern.split())
 
 
+def _checked(where: str, pattern: str) -> str:
+    """A filter pattern CloudWatch would accept: within its length limit, and parseable."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise CatalogError(f"{where}: {len(pattern)} characters, over {MAX_PATTERN_LENGTH}")
+    try:
+        parse(pattern)
+    except ParseError as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+    return pattern
+
+
 def _verbatim(where: str, raw: Any, compliance: Compliance) -> tuple[Verbatim, ...]:
     if raw is None:
         return ()
@@ -190,13 +201,7 @@ def _verbatim(where: str, raw: Any, compliance: Compliance) -> tuple[Verbatim, .
             raise CatalogError(f"{where}[{index}]: the alarm has no {source} control id")
         if not isinstance(pattern, str) or pattern != pattern.strip() or "\n" in pattern:
             raise CatalogError(f"{where}[{index}].pattern: must be the one-line text as printed")
-        if len(pattern) > MAX_PATTERN_LENGTH:
-            raise CatalogError(f"{where}[{index}].pattern: over {MAX_PATTERN_LENGTH} characters")
-        try:
-            parse(pattern)
-        except ParseError as exc:
-            raise CatalogError(f"{where}[{index}].pattern: {exc}") from None
-        texts.append(Verbatim(source, pattern))
+        texts.append(Verbatim(source, _checked(f"{where}[{index}].pattern", pattern)))
     return tuple(texts)
 
 
@@ -229,13 +234,7 @@ def _definition(index: int, raw: Any) -> AlarmDefinition:
         compliance = parse_compliance(f"{where}.compliance", raw["compliance"])
     except ValueError as exc:
         raise CatalogError(str(exc)) from None
-    pattern = " ".join(raw["pattern"].split())
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise CatalogError(f"{where}.pattern: {len(pattern)} characters, over {MAX_PATTERN_LENGTH}")
-    try:
-        parse(pattern)
-    except ParseError as exc:
-        raise CatalogError(f"{where}.pattern: {exc}") from None
+    pattern = _checked(f"{where}.pattern", " ".join(raw["pattern"].split()))
     events = _events(f"{where}.events", raw["events"])
     if not events:
         raise CatalogError(f"{where}.events: needs at least one event the pattern matches")
