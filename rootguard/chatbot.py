@@ -22,18 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import chatbot_policies
-from .config.subscribers import ChatChannel, SlackChannel, Subscribers, stable_suffix
-
-
-def channels_by_identity(
-    destinations: Sequence[tuple[pulumi.Input[str], Subscribers]],
-) -> dict[str, tuple[ChatChannel, list[pulumi.Input[str]]]]:
-    """Each distinct channel (first spelling wins) with the topics that reach it."""
-    channels: dict[str, tuple[ChatChannel, list[pulumi.Input[str]]]] = {}
-    for topic_arn, subscribers in destinations:
-        for channel in subscribers.chat_channels:
-            channels.setdefault(channel.identity, (channel, []))[1].append(topic_arn)
-    return channels
+from .config.subscribers import SlackChannel, Subscribers, stable_suffix
 
 
 def chat_channels(
@@ -47,7 +36,7 @@ def chat_channels(
     `destinations` pairs each topic ARN with its subscribers; `prefix` (the default topic's
     name) starts every configuration name. Nothing is registered without a chat channel.
     """
-    channels = channels_by_identity(destinations)
+    channels = chatbot_policies.channels_by_identity(destinations)
     if not channels:
         return
     child = pulumi.ResourceOptions(parent=parent)
@@ -65,6 +54,8 @@ def chat_channels(
     )
     guardrail = aws.iam.Policy(
         f"{name}-chatbot-guardrail",
+        # Named, so the audit's drift check (DRIFT-ALARM-CHAT) knows rootguard's guardrail.
+        name=chatbot_policies.guardrail_name(prefix),
         description="Channel guardrail for rootguard's alarm channels: notifications only",
         policy=json.dumps(chatbot_policies.guardrail_policy(), sort_keys=True),
         opts=child,
@@ -73,7 +64,7 @@ def chat_channels(
     ready = pulumi.ResourceOptions(parent=parent, depends_on=[permissions])
     for identity, (channel, topics) in channels.items():
         suffix = stable_suffix(identity)
-        kind = "slack" if isinstance(channel, SlackChannel) else "teams"
+        kind = channel.kind
         common: dict[str, Any] = {
             "configuration_name": chatbot_policies.configuration_name(prefix, kind, suffix),
             # Sorted: the order of routes in the stack file is no change to the channel.

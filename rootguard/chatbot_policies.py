@@ -14,7 +14,13 @@ guardrail caps every role used in the channel, user roles included
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
+from .config.subscribers import ChatChannel, Subscribers
 from .policy_documents import VERSION, Policy
+
+T = TypeVar("T")
 
 CHATBOT = "chatbot.amazonaws.com"
 
@@ -38,6 +44,12 @@ LOGGING_LEVEL = "ERROR"
 # CreateSlackChannelConfiguration / CreateMicrosoftTeamsChannelConfiguration,
 # ConfigurationName: 1-128 of [A-Za-z0-9-_], unique in the account, not editable.
 _CONFIGURATION_NAME_MAX = 128
+# IAM API Reference, CreatePolicy, PolicyName: 1-128 of [\w+=,.@-]; unique in the account.
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html
+_POLICY_NAME_MAX = 128
+# The AWS managed policy Chatbot applies to a channel that has no guardrail: what a guardrail
+# must never be (Administrator Guide, "Understanding permissions").
+ADMINISTRATOR_ACCESS = "AdministratorAccess"
 
 
 def trust_policy() -> Policy:
@@ -84,6 +96,20 @@ def guardrail_policy() -> Policy:
     return notification_permissions()
 
 
+def channels_by_identity(
+    destinations: Sequence[tuple[T, Subscribers]],
+) -> dict[str, tuple[ChatChannel, list[T]]]:
+    """Each distinct channel (first spelling wins) with the topics that reach it.
+
+    `destinations` pairs each topic (the component's ARN output, the audit's route key) with
+    its subscribers, so the component and the audit's drift check agree on who hears what."""
+    channels: dict[str, tuple[ChatChannel, list[T]]] = {}
+    for topic, subscribers in destinations:
+        for channel in subscribers.chat_channels:
+            channels.setdefault(channel.identity, (channel, []))[1].append(topic)
+    return channels
+
+
 def configuration_name(prefix: str, kind: str, suffix: str) -> str:
     """`<prefix>-<kind>-<suffix>`, the prefix cut so the whole fits Chatbot's 128 characters.
 
@@ -92,3 +118,19 @@ def configuration_name(prefix: str, kind: str, suffix: str) -> str:
     """
     tail = f"-{kind}-{suffix}"
     return prefix[: _CONFIGURATION_NAME_MAX - len(tail)] + tail
+
+
+def guardrail_name(prefix: str) -> str:
+    """`<prefix>-chatbot-guardrail`, the customer-managed guardrail policy of every channel.
+
+    A fixed name (not Pulumi's random suffix), so the audit can tell rootguard's guardrail
+    from any other on a live channel configuration. The prefix is the default topic's name,
+    as for the configuration names; cut so the whole fits IAM's 128 characters.
+    """
+    tail = "-chatbot-guardrail"
+    return prefix[: _POLICY_NAME_MAX - len(tail)] + tail
+
+
+def guardrail_arn(partition: str, account_id: str, prefix: str) -> str:
+    """The guardrail's ARN (IAM policies are global: no region; the default path `/`)."""
+    return f"arn:{partition}:iam::{account_id}:policy/{guardrail_name(prefix)}"

@@ -10,10 +10,12 @@ import pulumi
 import pytest
 
 from rootguard import chatbot_policies
+from rootguard.audit.drift.alarm_chat import declared_channels
 from rootguard.config import ConfigError, load_config
+from rootguard.config.alarms import AlarmsConfig
 from rootguard.config.subscribers import SlackChannel, TeamsChannel, stable_suffix
 from rootguard.offline import Recording, Registration
-from rootguard.offline.fake_aws import FakeAws
+from rootguard.offline.fake_aws import MANAGEMENT_ACCOUNT_ID, FakeAws
 from rootguard.offline.plan import plan_stack
 from tests.conftest import minimal_organization
 from tests.policy_checks import READ_LEVELS, access_levels, lint, privilege_problems
@@ -126,6 +128,41 @@ def test_the_guardrail_is_always_set_and_never_administrator_access(routed: Reco
         # Without one, Chatbot applies AdministratorAccess to the channel.
         assert arns == [guardrail.outputs["arn"]]
         assert not any("AdministratorAccess" in arn for arn in arns)
+
+
+def test_the_component_deploys_what_the_audits_drift_check_expects() -> None:
+    """DRIFT-ALARM-CHAT builds each channel's topic ARNs and rootguard's guardrail ARN from
+    the config alone; they must be what the component registers (here in eu-west-1)."""
+    raw = {
+        "email": ["security@example.com"],
+        "teams": [SECOPS],
+        "routes": {"critical": {"slack": [ONCALL], "teams": [SECOPS]}, "info": {"slack": [DIGEST]}},
+    }
+    fake = FakeAws(region="eu-west-1")
+    recording = run_alarms(raw, fake)
+    config = AlarmsConfig.model_validate(raw)
+    place = (fake.partition, fake.region, MANAGEMENT_ACCOUNT_ID)
+    guardrail = one(recording, MANAGED_POLICY)
+
+    assert guardrail.inputs["name"] == "rootguard-security-alarms-chatbot-guardrail"
+    assert guardrail.outputs["arn"] == chatbot_policies.guardrail_arn(
+        fake.partition, MANAGEMENT_ACCOUNT_ID, config.topic_name
+    )
+    registered = {
+        (c.inputs.get("slackChannelId") or c.inputs["channelId"]): c.inputs["snsTopicArns"]
+        for c in chat_config(recording)
+    }
+    expected = {
+        channel.channel_id: sorted(config.topic_arn(route, *place) for route in routes)
+        for channel, routes in declared_channels(config).values()
+    }
+    assert registered == expected
+    assert len(expected) == 3
+
+
+def test_the_guardrail_name_fits_iam() -> None:
+    name = chatbot_policies.guardrail_name("x" * 256)
+    assert len(name) == 128 and name.endswith("-chatbot-guardrail")
 
 
 def test_role_and_guardrail_grant_no_write_action(routed: Recording) -> None:

@@ -300,6 +300,36 @@ class Monitoring:
     topics: Mapping[str, TopicFact] = field(default_factory=dict)
 
 
+# --- Chat channels of the alarm topics (AWS Chatbot) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ChatConfiguration:
+    """A live AWS Chatbot channel configuration (Slack or Microsoft Teams), as the drift check
+    compares it with the channels the stack declares."""
+
+    kind: str  # "slack" | "teams"
+    name: str  # ConfigurationName
+    identity: str  # the channel, as rootguard/config/subscribers.py identifies it
+    topic_arns: tuple[str, ...]
+    guardrail_arns: tuple[str, ...]
+    user_authorization_required: bool | None  # None: the API did not say
+    state: str | None  # ENABLED | DISABLED; None: not returned
+    state_reason: str | None
+
+
+@dataclass(frozen=True)
+class ChatConfigurations:
+    """The account's channel configurations by kind; None where the stack declares no channel
+    of that kind, so nothing was read."""
+
+    slack: Maybe[tuple[ChatConfiguration, ...]] | None = None
+    teams: Maybe[tuple[ChatConfiguration, ...]] | None = None
+
+    def of_kind(self, kind: str) -> Maybe[tuple[ChatConfiguration, ...]] | None:
+        return self.slack if kind == "slack" else self.teams
+
+
 @dataclass(frozen=True)
 class AuditFacts:
     caller_arn: str
@@ -309,6 +339,7 @@ class AuditFacts:
     management_contacts: AccountContacts
     members: Mapping[str, MemberFacts]
     monitoring: Monitoring
+    chat: ChatConfigurations = field(default_factory=ChatConfigurations)
 
     @property
     def partition(self) -> str:

@@ -14,6 +14,7 @@ from .aws import Clients
 from .checks import evaluate
 from .collect import CollectOptions, Progress, collect
 from .drift import drift_findings
+from .drift.alarm_chat import declared_channels
 from .drift.alarm_topics import declared_topic_arns
 from .facts import Account, AuditFacts, Organization
 from .model import Finding
@@ -53,11 +54,14 @@ def run_audit(
     if config is not None:
         existing = config.trail.existing
         preferred = existing.trail_arn if existing else config.trail.name
-        # The stack's alarm topics are read even when no alarm notifies them any more.
+        # The stack's alarm topics are read even when no alarm notifies them any more, and
+        # Chatbot only for the kinds of chat channel the stack declares.
+        channels = declared_channels(config.alarms).values()
         options = replace(
             options,
             preferred_trail=preferred,
             alarm_topics=partial(declared_topic_arns, config.alarms),
+            chat_kinds=frozenset(channel.kind for channel, _ in channels),
         )
     facts = collect(clients, options, progress, sleep=sleep)
     judged_at = now or datetime.now(UTC)

@@ -7,7 +7,7 @@ AWS Chatbot channel configurations that subscribe to the topic (rootguard/chatbo
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -77,8 +77,21 @@ TeamsChannelId = Annotated[
 ]
 
 
+def slack_identity(workspace_id: str, channel_id: str) -> str:
+    """The same Slack channel however it is spelled (ids are compared case-insensitively): in
+    the config, and in a live Chatbot configuration (the audit's drift check)."""
+    return f"slack/{workspace_id}/{channel_id}".lower()
+
+
+def teams_identity(tenant_id: str, team_id: str, channel_id: str) -> str:
+    # UUIDs are hex and %3a is %3A: letter case never tells two channels apart.
+    return f"teams/{tenant_id}/{team_id}/{channel_id}".lower()
+
+
 class SlackChannel(StrictModel):
     """A Slack channel that receives the topic's alarms through AWS Chatbot."""
+
+    kind: ClassVar[str] = "slack"
 
     workspace_id: SlackWorkspaceId = Field(
         description="The Slack workspace, authorized once in the AWS Chatbot console."
@@ -87,8 +100,7 @@ class SlackChannel(StrictModel):
 
     @property
     def identity(self) -> str:
-        """The same channel however it is spelled (ids are compared case-insensitively)."""
-        return f"slack/{self.workspace_id}/{self.channel_id}".lower()
+        return slack_identity(self.workspace_id, self.channel_id)
 
     def __str__(self) -> str:
         return f"workspace {self.workspace_id} channel {self.channel_id}"
@@ -97,14 +109,15 @@ class SlackChannel(StrictModel):
 class TeamsChannel(StrictModel):
     """A Microsoft Teams channel that receives the topic's alarms through AWS Chatbot."""
 
+    kind: ClassVar[str] = "teams"
+
     tenant_id: TeamsUuid = Field(description="The Microsoft 365 tenant.")
     team_id: TeamsUuid = Field(description="The team, authorized once in the AWS Chatbot console.")
     channel_id: TeamsChannelId = Field(description="The channel in that team.")
 
     @property
     def identity(self) -> str:
-        # UUIDs are hex and %3a is %3A: letter case never tells two channels apart.
-        return f"teams/{self.tenant_id}/{self.team_id}/{self.channel_id}".lower()
+        return teams_identity(self.tenant_id, self.team_id, self.channel_id)
 
     def __str__(self) -> str:
         return f"team {self.team_id} channel {self.channel_id}"

@@ -10,9 +10,11 @@ from pathlib import Path
 import parliament
 
 from rootguard.root_tasks import AUDIT, root_tasks
-from tests.fakes import FakeAws
+from tests.fakes import FakeAws, FakeOrganization
+from tests.fakes.stack import stack_config
 
 from .conftest import audit
+from .test_drift_chat import CHAT
 
 POLICY = Path(__file__).resolve().parents[2] / "docs" / "audit-iam-policy.json"
 # Calls every identity may make without a permission.
@@ -37,8 +39,13 @@ def granted_actions() -> set[str]:
     return actions
 
 
-def test_policy_grants_exactly_the_calls_the_audit_makes(fake: FakeAws) -> None:
+def test_policy_grants_exactly_the_calls_the_audit_makes(
+    org: FakeOrganization, fake: FakeAws
+) -> None:
     audit(fake)
+    # With a stack that declares Slack and Teams channels, the audit also reads Chatbot.
+    audit(fake, config=stack_config(org, alarms=CHAT))
+    assert {c.service for c in fake.calls} >= {"chatbot"}
     role_calls = {f"{c.service}:{c.operation}" for c in fake.calls if c.root_task is None}
     root_calls = {f"{c.service}:{c.operation}" for c in fake.calls if c.root_task}
 

@@ -54,6 +54,10 @@ THROTTLING: Mapping[str, tuple[str, int]] = {
     "logs": ("ThrottlingException", 400),
     "cloudwatch": ("Throttling", 400),
     "sns": ("Throttled", 429),
+    # Chatbot's model declares no throttling error of its own: the common ThrottlingException
+    # (AWS Chatbot API Reference, Common Errors, which lists the errors of every service's API:
+    # https://docs.aws.amazon.com/chatbot/latest/APIReference/CommonErrors.html).
+    "chatbot": ("ThrottlingException", 400),
 }
 FAULT_KINDS = ("throttle", "timeout", "access_denied", "garbled", "error")
 

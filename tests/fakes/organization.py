@@ -2,9 +2,10 @@
 
 `FakeOrganization` is plain data: the tree (OUs, accounts), the service control policies,
 each account's root user credentials and alternate contacts, the management account's root
-user and password policy, the organization trail, metric filters, alarms and topics. The
-adapters read it: `tests/fakes/aws.py` answers real botocore requests from it at the HTTP
-layer, `tests/fakes/facts.py` turns it into the audit's facts for the pure check tests.
+user and password policy, the organization trail, metric filters, alarms and topics, and
+the AWS Chatbot channel configurations of the alarm topics. The adapters read it:
+`tests/fakes/aws.py` answers real botocore requests from it at the HTTP layer,
+`tests/fakes/facts.py` turns it into the audit's facts for the pure check tests.
 
 `FakeOrganization.secure()` builds an organization that passes every check; methods named
 after an insecurity then break one thing each. Tests may also edit the data directly.
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rootguard import scp
+from rootguard import chatbot_policies, scp
 from rootguard.alarm_catalog import AlarmDefinition, load_catalog
-from rootguard.config.alarms import AlarmsConfig
+from rootguard.config.alarms import AlarmsConfig, SeverityName
+from rootguard.config.subscribers import SlackChannel, Subscribers, stable_suffix
 
 REGION = "us-east-1"
 MANAGEMENT = "111111111111"
@@ -215,6 +217,30 @@ class SubscriptionState:
     confirmed: bool = True
 
 
+# The HTTPS endpoint AWS Chatbot's service-linked role subscribes to a topic it serves, as
+# seen in public infrastructure code (AWS's documentation does not name it). Fake data only:
+# it gives a chat-only topic the confirmed subscription it has in AWS; the audit does not
+# interpret it.
+CHATBOT_ENDPOINT = "https://global.sns-api.chatbot.amazonaws.com"
+
+
+@dataclass
+class ChatConfigurationState:
+    """An AWS Chatbot channel configuration, as Describe/List...ChannelConfigurations return
+    it: `channel` holds the ids (Slack: SlackTeamId, SlackChannelId; Microsoft Teams:
+    TenantId, TeamId, ChannelId)."""
+
+    kind: str  # slack | teams
+    name: str
+    channel: dict[str, str]
+    topics: list[str]
+    guardrails: list[str]
+    role_arn: str
+    user_authorization_required: bool | None = True  # None: not in the answer
+    state: str = "ENABLED"
+    state_reason: str | None = None
+
+
 @dataclass
 class FakeOrganization:
     """Everything the fakes answer from. Build with `FakeOrganization.secure()`."""
@@ -244,6 +270,7 @@ class FakeOrganization:
     metric_filters: dict[str, list[MetricFilterState]] = field(default_factory=dict)
     alarms: list[AlarmState] = field(default_factory=list)
     topics: dict[str, list[SubscriptionState]] = field(default_factory=dict)  # by ARN
+    chat_configurations: list[ChatConfigurationState] = field(default_factory=list)
 
     # --- Building -----------------------------------------------------------------------
 
@@ -456,6 +483,53 @@ class FakeOrganization:
             if alarm.enabled and alarm.severity.value == severity:
                 self.put_alarm(control, topic)
         return topic
+
+    def deploy_chat_channels(self, config: AlarmsConfig) -> dict[str, ChatConfigurationState]:
+        """The AWS Chatbot configurations rootguard deploys for the `slack`/`teams` channels of
+        `config` (rootguard/chatbot.py): one per channel, subscribed to every topic that lists
+        it, rootguard's guardrail only, user authorization required; and Chatbot's HTTPS
+        subscription on each of those topics that exists here (create route topics first,
+        with `route_alarms`). Returns the configurations by channel identity."""
+        destinations: list[tuple[SeverityName | None, Subscribers]] = [
+            (None, config),
+            *config.routes.items(),
+        ]
+        place = ("aws", self.region, self.management_id)
+        guardrail = chatbot_policies.guardrail_arn("aws", self.management_id, config.topic_name)
+        deployed = {}
+        for identity, (channel, routes) in chatbot_policies.channels_by_identity(
+            destinations
+        ).items():
+            topics = sorted(config.topic_arn(route, *place) for route in routes)
+            for topic in topics:
+                subscriptions = self.topics.get(topic)
+                if subscriptions is not None and not any(
+                    s.endpoint == CHATBOT_ENDPOINT for s in subscriptions
+                ):
+                    subscriptions.append(SubscriptionState("https", CHATBOT_ENDPOINT))
+            if isinstance(channel, SlackChannel):
+                ids = {"SlackTeamId": channel.workspace_id, "SlackChannelId": channel.channel_id}
+            else:
+                ids = {
+                    "TenantId": channel.tenant_id,
+                    "TeamId": channel.team_id,
+                    "ChannelId": channel.channel_id,
+                }
+            name = chatbot_policies.configuration_name(
+                config.topic_name, channel.kind, stable_suffix(identity)
+            )
+            state = ChatConfigurationState(
+                channel.kind,
+                name,
+                ids,
+                topics,
+                [guardrail],
+                f"arn:aws:iam::{self.management_id}:role/rootguard-alarms-chatbot-role-1a2b3c4",
+            )
+            self.chat_configurations = [c for c in self.chat_configurations if c.name != name]
+            self.chat_configurations.append(state)
+            deployed[identity] = state
+        return deployed
 
     def delete_contact(self, account: str, kind: str = "SECURITY") -> None:
         self.account(account).contacts[kind] = None

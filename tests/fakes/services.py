@@ -20,6 +20,7 @@ from .organization import (
     REGION,
     ROOT_SESSIONS,
     Account,
+    ChatConfigurationState,
     FakeOrganization,
     RootCredentials,
 )
@@ -695,3 +696,59 @@ def _list_subscriptions_by_topic(call: Call) -> dict[str, Any]:
         for s in call.org.topics[topic]
     ]
     return _page(subscriptions, "Subscriptions", call.params, 100)
+
+
+# --- AWS Chatbot ---------------------------------------------------------------------------
+
+# AWS documents no default page size for these lists (MaxResults 1-100): a small one, so a few
+# channels already take the collector through NextToken.
+CHATBOT_PAGE = 3
+
+
+def _chatbot_page(items: list[Any], key: str, params: dict[str, Any]) -> dict[str, Any]:
+    start = int(str(params.get("NextToken") or "page0000")[4:])
+    size = int(params.get("MaxResults") or CHATBOT_PAGE)
+    page: dict[str, Any] = {key: items[start : start + size]}
+    if start + size < len(items):
+        page["NextToken"] = f"page{start + size:04d}"  # the model wants 4+ characters
+    return page
+
+
+def _chat_configuration(call: Call, configuration: ChatConfigurationState) -> dict[str, Any]:
+    account = call.org.management_id
+    kind = "slack-channel" if configuration.kind == "slack" else "ms-teams-channel"
+    answer: dict[str, Any] = {
+        **configuration.channel,
+        "ChatConfigurationArn": (
+            f"arn:aws:chatbot::{account}:chat-configuration/{kind}/{configuration.name}"
+        ),
+        "IamRoleArn": configuration.role_arn,
+        "SnsTopicArns": configuration.topics,
+        "ConfigurationName": configuration.name,
+        "LoggingLevel": "ERROR",
+        "GuardrailPolicyArns": configuration.guardrails,
+        "UserAuthorizationRequired": configuration.user_authorization_required,
+        "State": configuration.state,
+        "StateReason": configuration.state_reason,
+    }
+    if configuration.kind == "slack":
+        answer.update(SlackTeamName="Example Corp", SlackChannelName="aws-alarms")
+    else:
+        answer.update(TeamName="Security", ChannelName="aws-alarms")
+    return answer
+
+
+def _chat_configurations(call: Call, kind: str, key: str) -> dict[str, Any]:
+    _management_only(call)
+    found = [_chat_configuration(call, c) for c in call.org.chat_configurations if c.kind == kind]
+    return _chatbot_page(found, key, call.params)
+
+
+@handles("chatbot", "DescribeSlackChannelConfigurations")
+def _describe_slack_channel_configurations(call: Call) -> dict[str, Any]:
+    return _chat_configurations(call, "slack", "SlackChannelConfigurations")
+
+
+@handles("chatbot", "ListMicrosoftTeamsChannelConfigurations")
+def _list_microsoft_teams_channel_configurations(call: Call) -> dict[str, Any]:
+    return _chat_configurations(call, "teams", "TeamChannelConfigurations")

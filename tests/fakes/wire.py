@@ -3,8 +3,8 @@
 Driven by botocore's own service models, so the shapes are AWS's: the `query` protocol
 (IAM, STS, SNS: form-encoded requests, XML responses inside `<OpResult>`), `json`
 (Organizations, CloudTrail, Logs, CloudWatch: `X-Amz-Target` and JSON bodies), and
-`rest-json` (Account Management: the operation in the URL path). Errors use each protocol's
-shape: `<ErrorResponse><Error><Code>` for query, `__type` for json (plus the
+`rest-json` (Account Management, AWS Chatbot: the operation in the URL path). Errors use each
+protocol's shape: `<ErrorResponse><Error><Code>` for query, `__type` for json (plus the
 `x-amzn-query-error` header for services with the awsQueryCompatible trait, CloudWatch),
 `x-amzn-ErrorType` for rest-json.
 """
@@ -72,7 +72,7 @@ def service_model(service: str) -> ServiceModel:
 def _services_by_signing_name() -> dict[str, str]:
     names = {}
     for service in ("organizations", "account", "sts", "iam", "cloudtrail", "cloudwatch", "logs",
-                    "sns"):  # fmt: skip
+                    "sns", "chatbot"):  # fmt: skip
         names[service_model(service).signing_name] = service
     return names
 

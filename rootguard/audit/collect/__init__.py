@@ -21,12 +21,14 @@ from ..facts import (
     ROOT_CREDENTIALS_MANAGEMENT,
     Account,
     AuditFacts,
+    ChatConfigurations,
     Maybe,
     MemberFacts,
     Organization,
     Skipped,
     Unavailable,
 )
+from .chat import collect_chat
 from .management import collect_management, collect_root_access_features
 from .members import read_contacts, read_member_root
 from .monitoring import ExpectedTopics, collect_monitoring
@@ -47,6 +49,9 @@ class CollectOptions:
     # The topics the stack's alarms must notify, from (partition, the alarms' region, the
     # management account): read even when no alarm notifies them; None: only those notified.
     alarm_topics: Callable[[str, str, str], Iterable[str]] | None = None
+    # The kinds of chat channel the stack declares ("slack", "teams"): the account's AWS
+    # Chatbot configurations of those kinds are read; none declared, no Chatbot call.
+    chat_kinds: frozenset[str] = frozenset()
 
 
 def collect(
@@ -77,6 +82,9 @@ def collect(
             _expected_topics(options, partition, management_id),
         )
         management_contacts = pool.submit(read_contacts, clients, None)
+        chat: Future[ChatConfigurations] | None = (
+            pool.submit(collect_chat, clients, options.chat_kinds) if options.chat_kinds else None
+        )
         organization = collect_organization(clients, description, pool)
         members = {
             pool.submit(_collect_member, clients, account, member_root_skip, partition): account.id
@@ -86,7 +94,8 @@ def collect(
                 else organization.members
             )
         }
-        _wait(members, [management, monitoring, management_contacts], progress)
+        others: list[Future[Any]] = [management, monitoring, management_contacts]
+        _wait(members, [*others, *([chat] if chat else [])], progress)
 
     return AuditFacts(
         caller_arn=identity["Arn"],
@@ -96,6 +105,7 @@ def collect(
         management_contacts=management_contacts.result(),
         members={account_id: future.result() for future, account_id in members.items()},
         monitoring=monitoring.result(),
+        chat=chat.result() if chat else ChatConfigurations(),
     )
 
 

@@ -11,6 +11,7 @@ from rootguard.config import RootGuardConfig
 
 from ..facts import AuditFacts
 from ..model import Finding
+from .alarm_chat import chat_drift
 from .alarms import alarm_drift
 from .contacts import contact_drift
 from .organization import account_drift, ou_drift
@@ -24,4 +25,5 @@ def drift_findings(facts: AuditFacts, config: RootGuardConfig) -> list[Finding]:
         *scp_drift(facts, config),
         *contact_drift(facts, config),
         *alarm_drift(facts, config),
+        *chat_drift(facts, config),
     ]
