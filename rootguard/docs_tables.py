@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .alarm_catalog import load_catalog as alarm_catalog
 from .audit.catalog import checks
+from .config.alarms import VerbatimCis
 from .scp import load_catalog as scp_catalog
 
 DOCUMENTS = ("README.md", "docs/audit.md")
@@ -91,6 +92,9 @@ def paging_table() -> str:
             for d in alarm_catalog()
             if d.severity.value == severity
         ]
+        if severity == VerbatimCis().severity:
+            verbatim = [d.id for d in alarm_catalog() if d.verbatim_filters]
+            alarms.append(f"verbatim CIS {', '.join(verbatim)} (with `verbatimCis` on)")
         rows.append([severity, ", ".join(alarms) or "-", destination, response])
     return _table(["Severity", "Alarms (ids)", "Goes to (prod)", "Expected response"], rows)
 
