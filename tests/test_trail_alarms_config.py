@@ -183,6 +183,21 @@ def test_existing_bucket_and_topic_load() -> None:
                     "routes": {
                         "critical": {
                             "email": ["a@example.com"],
+                            "topicName": "rootguard-security-alarms",
+                        },
+                    },
+                }
+            },
+            "rootguard:alarms.routes.critical.topicName: its topic 'rootguard-security-alarms' "
+            "is topicName's too",
+        ),
+        (
+            {
+                "alarms": {
+                    "email": ["s@example.com"],
+                    "routes": {
+                        "critical": {
+                            "email": ["a@example.com"],
                             "topicName": "rootguard-security-alarms-high",
                         },
                         "high": {"email": ["b@example.com"]},

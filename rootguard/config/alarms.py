@@ -209,7 +209,7 @@ class AlarmsConfig(Subscribers):
     def notified_route(self, severity: str) -> SeverityName | None:
         """The route whose topic an alarm of this severity notifies: its severity's, or None
         for the default topic. The component and the audit's drift check both ask this."""
-        return next((r for r in self.routes if r == severity), None)
+        return severity if severity in self.routes else None
 
     def topic_arn(
         self, route: SeverityName | None, partition: str, region: str, account_id: str
@@ -247,34 +247,30 @@ class AlarmsConfig(Subscribers):
                         "subscriptions cannot be added to existingTopicArn; its owner manages "
                         "them (remove this list or existingTopicArn)",
                     )
-        elif not self.has_subscriber() and self._default_severities():
+        elif not self.has_subscriber() and (unheard := self._default_severities()):
             # An alarm nobody hears is worse than none: it looks like coverage.
             verbatim = self.verbatim_cis.severity
             hint = (
                 f"; the verbatimCis alarms are {verbatim}: give routes.{verbatim} a subscriber"
-                if self.verbatim_filters() and verbatim in self._default_severities()
+                if self.verbatim_filters() and verbatim in unheard
                 else ""
             )
             raise InvalidKey("", f"no subscriber: {NO_SUBSCRIBER}{hint}")
+        # Two topics of one name would collide on the topic and its key alias.
+        owners = {self.topic_name: "topicName"}
         for severity, route in self.routes.items():
             if not route.has_subscriber():
                 raise InvalidKey(
                     f"routes.{severity}", "no subscriber: give `email`, `https`, `slack` or `teams`"
                 )
-            if route.topic_name is not None and route.topic_name == self.topic_name:
-                raise InvalidKey(f"routes.{severity}.topicName", "must differ from topicName")
-        # Two routes on one topic name would collide on the topic and its key alias.
-        owners: dict[str, str] = {}
-        for severity in self.routes:
             name = self.route_topic_name(severity)
             if name in owners:
-                key = "topicName" if self.routes[severity].topic_name else ""
                 raise InvalidKey(
-                    f"routes.{severity}.{key}".rstrip("."),
-                    f"its topic {name!r} is routes.{owners[name]}'s too; give each route its "
-                    "own topicName",
+                    f"routes.{severity}" + (".topicName" if route.topic_name else ""),
+                    f"its topic {name!r} is {owners[name]}'s too; give each route its own "
+                    "topicName",
                 )
-            owners[name] = severity
+            owners[name] = f"routes.{severity}"
         # The longest ARNs rootguard may render (aws-us-gov, a 12-digit account) must fit
         # CloudWatch's 1024-character pattern limit.
         widest = self.quiet("aws-us-gov", "123456789012")
